@@ -1,0 +1,1 @@
+"""iepark: the operating platform of an industry-education integration park."""

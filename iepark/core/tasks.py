@@ -1,0 +1,152 @@
+"""
+The one task interface for background work.
+
+``job_start`` records a ``Job`` and hands it to the configured runner after
+the transaction commits. A task is a function registered with ``@task(kind)``
+that receives a ``JobContext``: it reports progress with ``ctx.progress`` and
+stops early when ``ctx.cancelled()`` says so. Runners:
+
+- ``thread`` (default): a daemon thread in the web process; fine for one server.
+- ``sync``: runs the job in the caller after commit (tests, management commands).
+
+A distributed runner (Celery workers) plugs in at ``_dispatch``; see
+docs/deployment.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from . import policy
+from .choices import JobStatus
+from .models import Job, Park
+from .policy import Action
+
+logger = logging.getLogger(__name__)
+
+TaskFunc = Callable[["JobContext"], dict[str, Any]]
+_tasks: dict[str, TaskFunc] = {}
+
+
+class JobCancelled(Exception):
+    """Raised inside a task to stop it when cancellation was requested."""
+
+
+def task(kind: str) -> Callable[[TaskFunc], TaskFunc]:
+    """Register ``func`` as the task run for jobs of ``kind``."""
+
+    def register(func: TaskFunc) -> TaskFunc:
+        _tasks[kind] = func
+        return func
+
+    return register
+
+
+@dataclass
+class JobContext:
+    job: Job
+    _last_write: float = 0.0
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.job.params
+
+    def progress(self, done: int, total: int | None = None, message: str = "") -> None:
+        """Record progress; writes at most a few times a second."""
+        import time
+
+        now = time.monotonic()
+        self.job.progress = done
+        if total is not None:
+            self.job.total = total
+        if message:
+            self.job.message = message[:300]
+        if now - self._last_write >= 0.3 or (total is not None and done >= total):
+            Job.objects.filter(pk=self.job.pk).update(
+                progress=self.job.progress, total=self.job.total, message=self.job.message
+            )
+            self._last_write = now
+
+    def cancelled(self) -> bool:
+        return Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
+
+    def check_cancelled(self) -> None:
+        if self.cancelled():
+            raise JobCancelled
+
+
+def job_start(*, actor: Any, kind: str, park: Park | None = None, params: dict[str, Any] | None = None) -> Job:
+    """Record a job and queue it for the configured runner once the transaction commits."""
+    if kind not in _tasks:
+        raise LookupError(f"Unknown task kind {kind!r}")
+    job = Job.objects.create(kind=kind, park=park, created_by=actor, params=params or {})
+    transaction.on_commit(lambda: _dispatch(job.pk))
+    return job
+
+
+def job_cancel(*, actor: Any, job: Job) -> Job:
+    """Ask a queued or running job to stop; a queued one is cancelled at once."""
+    if not policy.can(actor, Action.CHANGE, job):
+        raise PermissionDenied
+    Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+    Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+        status=JobStatus.CANCELLED, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+def run_job(job_id: int) -> None:
+    """Run one job to its end, recording its outcome; safe to call from any runner."""
+    claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return  # cancelled before it started, or another worker took it
+    job = Job.objects.get(pk=job_id)
+    ctx = JobContext(job=job)
+    try:
+        result = _tasks[job.kind](ctx)
+    except JobCancelled:
+        _finish(job, JobStatus.CANCELLED, job.message, job.result)
+    except Exception as exc:  # noqa: BLE001 - the job records any failure for its owner
+        logger.exception("Job %s failed", job_id)
+        _finish(job, JobStatus.FAILED, str(exc)[:300], {"error": str(exc)})
+    else:
+        result = result or {}
+        _finish(job, JobStatus.SUCCEEDED, ctx.job.message, result)
+
+
+def _finish(job: Job, status: str, message: str, result: dict[str, Any]) -> None:
+    Job.objects.filter(pk=job.pk).update(
+        status=status,
+        message=message[:300],
+        result=result,
+        progress=job.progress,
+        total=job.total,
+        finished_at=timezone.now(),
+    )
+
+
+def _thread_main(job_id: int) -> None:
+    try:
+        run_job(job_id)
+    finally:
+        close_old_connections()
+
+
+def _dispatch(job_id: int) -> None:
+    runner = getattr(settings, "IEPARK_TASK_RUNNER", "thread")
+    if runner == "sync":
+        run_job(job_id)
+    else:
+        threading.Thread(target=_thread_main, args=(job_id,), daemon=True, name=f"iepark-job-{job_id}").start()

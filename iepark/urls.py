@@ -1,0 +1,28 @@
+"""URL configuration: pages, the REST API under /api/v1/, its schema and docs, health check."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from iepark.core.api import views as core_api
+
+router = DefaultRouter()
+core_api.register(router)
+
+urlpatterns = [
+    path("healthz", core_api.healthz, name="healthz"),
+    path("api/v1/auth/token/", core_api.TokenView.as_view(), name="api-token"),
+    path("api/v1/me/", core_api.MeView.as_view(), name="api-me"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("django-admin/", admin.site.urls),
+    path("", include("iepark.core.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
