@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -150,10 +152,8 @@ class Person(models.Model):
             self.national_id = None
         if self.national_id:
             self.national_id = self.national_id.upper()
-            try:
+            with contextlib.suppress(ValueError):  # the field validator reports a bad date
                 self.birth_date = national_id_birth_date(self.national_id)
-            except ValueError:
-                pass  # the field validator reports it
             gender_digit = self.national_id[16:17]
             if gender_digit.isdigit() and not self.gender:
                 self.gender = Gender.MALE if int(gender_digit) % 2 else Gender.FEMALE
@@ -351,6 +351,9 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64)
     last_event_id = models.BigIntegerField(null=True)
 
+    def __str__(self) -> str:
+        return self.last_hash
+
 
 class Job(models.Model):
     """A unit of background work (import, solver run, assessment) with visible progress."""
@@ -394,3 +397,6 @@ class ImportUpload(models.Model):
     job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="upload")
     filename = models.CharField(max_length=255)
     content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.filename
