@@ -292,3 +292,59 @@ def teacher_delete(*, actor: Any, teacher: Teacher) -> None:
 def _only(data: dict[str, Any], names: list[str]) -> dict[str, Any]:
     """Return the items of ``data`` whose keys are in ``names`` (services never take unknown fields)."""
     return {k: v for k, v in data.items() if k in names}
+
+
+# --- personal data: export and erasure ------------------------------------------------
+
+
+def person_export(*, actor: Any, person: Person) -> dict[str, Any]:
+    """Return everything the platform holds about ``person`` (for a data-subject request)."""
+    from .audit import history_for, snapshot
+
+    actor_person = policy.actor_for(actor).person_id
+    if actor_person != person.pk:
+        _require(actor, Action.CHANGE, person)
+    data: dict[str, Any] = {
+        "person": {
+            f.name: getattr(person, f.attname)
+            for f in Person._meta.concrete_fields
+            if f.name not in ("user", "park", "created_at", "updated_at")
+        },
+        "park": person.park.code,
+        "username": person.user.get_username() if person.user else None,
+        "memberships": [snapshot(m) for m in person.memberships.all()],
+        "student": snapshot(person.student) if hasattr(person, "student") else None,
+        "teacher": snapshot(person.teacher) if hasattr(person, "teacher") else None,
+        "history": [
+            {"time": e.timestamp.isoformat(), "action": e.action, "actor": e.actor_label, "changes": e.changes}
+            for e in history_for(person)
+        ],
+    }
+    data["person"]["birth_date"] = person.birth_date.isoformat() if person.birth_date else None
+    return data
+
+
+ERASED_NAME = "—"
+
+
+def person_erase(*, actor: Any, person: Person) -> Person:
+    """Erase a person's identifying data, keeping anonymous records that statistics rely on."""
+    _require(actor, Action.DELETE, person)
+    with transaction.atomic():
+        audited_update(
+            actor=actor,
+            instance=person,
+            data={
+                "name": ERASED_NAME,
+                "name_en": "",
+                "national_id": None,
+                "phone": "",
+                "email": "",
+                "birth_date": None,
+            },
+        )
+        user = person.user
+        if user is not None:
+            audited_update(actor=actor, instance=person, data={"user": None})
+            user.delete()
+    return person

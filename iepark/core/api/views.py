@@ -70,6 +70,19 @@ class PersonViewSet(ScopedViewSet):
     def delete_object(self, instance):
         services.person_delete(actor=self.request.user, person=instance)
 
+    @extend_schema(request=None, responses=dict)
+    @action(detail=True, methods=["get"])
+    def export(self, request, pk=None):
+        """Return everything held about the person (the person themself, or who may change them)."""
+        return Response(services.person_export(actor=request.user, person=self.get_object()))
+
+    @extend_schema(request=None, responses=s.PersonSerializer)
+    @action(detail=True, methods=["post"])
+    def erase(self, request, pk=None):
+        """Erase the person's identifying data (park administrators)."""
+        person = services.person_erase(actor=request.user, person=self.get_object())
+        return Response(self.get_serializer(person).data)
+
 
 class MembershipViewSet(ScopedViewSet):
     serializer_class = s.MembershipSerializer
