@@ -8,9 +8,9 @@ stops early when ``ctx.cancelled()`` says so. Runners:
 
 - ``thread`` (default): a daemon thread in the web process; fine for one server.
 - ``sync``: runs the job in the caller after commit (tests, management commands).
-
-A distributed runner (Celery workers) plugs in at ``_dispatch``; see
-docs/deployment.md.
+- ``celery``: the job id goes to a Celery broker (``CELERY_BROKER_URL``, Redis
+  or RabbitMQ) and a worker (``celery -A iepark worker``) runs it; for several
+  app servers and dedicated workers (see docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -148,5 +148,26 @@ def _dispatch(job_id: int) -> None:
     runner = getattr(settings, "IEPARK_TASK_RUNNER", "thread")
     if runner == "sync":
         run_job(job_id)
+    elif runner == "celery":
+        from iepark.celery import run_job_celery
+
+        run_job_celery.delay(job_id)
     else:
         threading.Thread(target=_thread_main, args=(job_id,), daemon=True, name=f"iepark-job-{job_id}").start()
+
+
+@task("selftest")
+def selftest(ctx: JobContext) -> dict[str, Any]:
+    """Count to ``params["steps"]`` with progress: proves a runner (thread, worker) is alive end to end."""
+    import time
+
+    steps = int(ctx.params.get("steps", 5))
+    delay = float(ctx.params.get("delay", 0.0))
+    for i in range(steps):
+        ctx.check_cancelled()
+        if delay:
+            time.sleep(delay)
+        ctx.progress(i + 1, steps, f"step {i + 1} of {steps}")
+    if ctx.params.get("fail"):
+        raise RuntimeError("selftest asked to fail")
+    return {"steps": steps}

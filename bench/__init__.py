@@ -1,0 +1,1 @@
+"""Benchmarks: each prints its figures against a named reference (not tests; see docs/benchmarks.md)."""
