@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/auth/token/", core_api.TokenView.as_view(), name="api-token"),
     path("api/v1/me/", core_api.MeView.as_view(), name="api-me"),
     path("api/v1/", include(router.urls)),
+    path("api/v1/", include("iepark.core.api.urls_io")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("django-admin/", admin.site.urls),

@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
     name = "iepark.core"
     label = "core"
     verbose_name = _("Park core")
+
+    def ready(self) -> None:
+        # Register the background tasks, so every runner (web thread or Celery worker) knows them.
+        from .io import tasks  # noqa: F401

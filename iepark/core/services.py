@@ -84,10 +84,30 @@ def organisation_delete(*, actor: Any, organisation: Organisation) -> None:
 PERSON_FIELDS = ["name", "name_en", "gender", "birth_date", "national_id", "phone", "email", "language"]
 
 
-def person_create(*, actor: Any, park: Park, **fields: Any) -> Person:
+def person_create(*, actor: Any, park: Park, membership: dict[str, Any] | None = None, **fields: Any) -> Person:
+    """
+    Register a person, with their first membership (``organisation``, ``role``, dates) if given.
+
+    Only a park administrator may register a person without a membership: anyone
+    else registers people into their own organisation, or they would vanish from
+    their view the moment they were created.
+    """
     person = Person(park=park, **_only(fields, PERSON_FIELDS))
     _require_add(actor, person)
-    return audited_create(actor=actor, instance=person)
+    with transaction.atomic():
+        if membership:
+            m = Membership(person=person, **_only(membership, ["organisation", *MEMBERSHIP_FIELDS]))
+            m.start_date = m.start_date or timezone.localdate()
+            _require_add(actor, m)
+        elif not policy.actor_for(actor).has_role(Role.PARK_ADMIN, park_id=park.pk) and not actor.is_superuser:
+            raise ValidationError(
+                {"organisation": _("Register the person with a role in your organisation.")}, code="membership_required"
+            )
+        audited_create(actor=actor, instance=person)
+        if membership:
+            m.person = person
+            audited_create(actor=actor, instance=m)
+    return person
 
 
 def person_update(*, actor: Any, person: Person, data: dict[str, Any]) -> Person:

@@ -80,6 +80,9 @@ class PersonFieldsMixin(serializers.Serializer):
 class PersonSerializer(PersonFieldsMixin, serializers.ModelSerializer):
     park = ScopedRelatedField(queryset=Park.objects.all())
     username = serializers.CharField(source="user.username", read_only=True, default="")
+    # The first membership, given when the person is registered (required for all but park administrators).
+    organisation = ScopedRelatedField(queryset=Organisation.objects.all(), write_only=True, required=False)
+    role = serializers.ChoiceField(choices=Membership._meta.get_field("role").choices, write_only=True, required=False)
 
     class Meta:
         model = Person
@@ -95,6 +98,8 @@ class PersonSerializer(PersonFieldsMixin, serializers.ModelSerializer):
             "email",
             "language",
             "username",
+            "organisation",
+            "role",
         ]
         read_only_fields = ["birth_date"]
         validators: list = []

@@ -61,10 +61,18 @@ class PersonViewSet(ScopedViewSet):
     filterset_class = PersonFilterSet
 
     def create_object(self, data):
-        return services.person_create(actor=self.request.user, **data)
+        organisation, role = data.pop("organisation", None), data.pop("role", None)
+        if (organisation is None) != (role is None):
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"role": _("Give both the organisation and the role, or neither.")})
+        membership = {"organisation": organisation, "role": role} if organisation else None
+        return services.person_create(actor=self.request.user, membership=membership, **data)
 
     def update_object(self, instance, data):
         data.pop("park", None)
+        data.pop("organisation", None)
+        data.pop("role", None)
         return services.person_update(actor=self.request.user, person=instance, data=data)
 
     def delete_object(self, instance):

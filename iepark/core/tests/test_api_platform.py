@@ -124,3 +124,29 @@ def test_lists_paginate(world, api, page_size):
     data = api(world.park_admin).get("/api/v1/organisations/", {"page_size": page_size}).json()
     assert data["count"] >= 7
     assert len(data["results"]) == min(page_size, data["count"])
+
+
+def test_enterprise_hr_registers_a_person_into_their_enterprise(world, api):
+    from iepark.testing import make_national_id
+
+    client = api(world.hr_e1)
+    payload = {"park": world.park.pk, "name": "新员工", "national_id": make_national_id(777)}
+    refused = client.post("/api/v1/people/", payload, format="json")
+    assert refused.status_code == 400 and "organisation" in refused.json()
+    created = client.post(
+        "/api/v1/people/", dict(payload, organisation=world.enterprise_1.pk, role="enterprise_mentor"), format="json"
+    )
+    assert created.status_code == 201, created.content
+    assert client.get(f"/api/v1/people/{created.json()['id']}/").status_code == 200
+    other = client.post(
+        "/api/v1/people/",
+        dict(payload, national_id=make_national_id(778), organisation=world.enterprise_2.pk, role="enterprise_mentor"),
+        format="json",
+    )
+    assert other.status_code == 400 and "organisation" in other.json()
+    grant = client.post(
+        "/api/v1/people/",
+        dict(payload, national_id=make_national_id(779), organisation=world.enterprise_1.pk, role="park_admin"),
+        format="json",
+    )
+    assert grant.status_code in (400, 403)
