@@ -146,6 +146,7 @@ STATIC_ROOT = VAR_DIR / "static"
 NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end packages come from npm (package.json + lock) and are collected from node_modules.
 STATICFILES_DIRS = [
+    BASE_DIR / "iepark" / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
@@ -154,7 +155,7 @@ STATICFILES_DIRS = [
     ("vendor/flatpickr", NODE_MODULES / "flatpickr" / "dist"),
     ("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist"),
 ]
-STATICFILES_DIRS = [entry for entry in STATICFILES_DIRS if entry[1].is_dir()]
+STATICFILES_DIRS = [e for e in STATICFILES_DIRS if (e[1] if isinstance(e, tuple) else e).is_dir()]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -322,7 +322,9 @@ class ApiAccessSuite:
         assert response.status_code == 201, response.content
         new_id = response.json()["id"]
         assert client.get(self.detail_url(type("R", (), {"pk": new_id}))).status_code == 200
-        assert AuditEvent.objects.filter(action="create", object_id=str(new_id), actor=world.users[self.writer]).exists()
+        assert AuditEvent.objects.filter(
+            action="create", object_id=str(new_id), actor=world.users[self.writer]
+        ).exists()
 
     def test_writer_updates_with_audit(self, world):
         obj = self.own(world)

@@ -4,8 +4,22 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import policy
 from .choices import AuditAction, Industry, OrganisationKind, Role, StudentStatus
-from .models import AuditEvent, Major, Membership, Organisation, Person, Student, Teacher
+from .models import AuditEvent, Major, Membership, Organisation, Park, Person, Student, Teacher
+
+
+def scoped(model):
+    """Return a queryset callable offering only the rows of ``model`` the requesting user may see."""
+
+    def queryset(request):
+        return policy.restrict(model._default_manager.all(), getattr(request, "user", None))
+
+    return queryset
+
+
+def scoped_choice(model, label):
+    return django_filters.ModelChoiceFilter(queryset=scoped(model), label=label)
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -28,6 +42,7 @@ class OrganisationFilterSet(SearchFilterSet):
     search_fields = ("name", "name_en", "uscc")
     kind = django_filters.MultipleChoiceFilter(choices=OrganisationKind.choices, label=_("kind"))
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("industry"))
+    park = scoped_choice(Park, _("park"))
 
     class Meta:
         model = Organisation
@@ -38,6 +53,7 @@ class PersonFilterSet(SearchFilterSet):
     search_fields = ("name", "name_en", "email")
     organisation = django_filters.NumberFilter(method="in_organisation", label=_("organisation"))
     role = django_filters.ChoiceFilter(choices=Role.choices, method="with_role", label=_("role"))
+    park = scoped_choice(Park, _("park"))
 
     class Meta:
         model = Person
@@ -52,6 +68,8 @@ class PersonFilterSet(SearchFilterSet):
 
 class MembershipFilterSet(django_filters.FilterSet):
     active = django_filters.BooleanFilter(method="only_active", label=_("active"))
+    person = scoped_choice(Person, _("person"))
+    organisation = scoped_choice(Organisation, _("organisation"))
 
     class Meta:
         model = Membership
@@ -67,6 +85,7 @@ class MembershipFilterSet(django_filters.FilterSet):
 
 class MajorFilterSet(SearchFilterSet):
     search_fields = ("code", "name", "name_en")
+    park = scoped_choice(Park, _("park"))
 
     class Meta:
         model = Major
@@ -76,6 +95,8 @@ class MajorFilterSet(SearchFilterSet):
 class StudentFilterSet(SearchFilterSet):
     search_fields = ("person__name", "person__name_en", "student_number")
     status = django_filters.MultipleChoiceFilter(choices=StudentStatus.choices, label=_("status"))
+    college = scoped_choice(Organisation, _("home college"))
+    major = scoped_choice(Major, _("major"))
 
     class Meta:
         model = Student
@@ -84,6 +105,8 @@ class StudentFilterSet(SearchFilterSet):
 
 class TeacherFilterSet(SearchFilterSet):
     search_fields = ("person__name", "person__name_en", "staff_number")
+    organisation = scoped_choice(Organisation, _("college"))
+    major = scoped_choice(Major, _("major"))
 
     class Meta:
         model = Teacher

@@ -113,8 +113,8 @@ class Person(models.Model):
         related_name="person",
         verbose_name=_("login account"),
     )
-    name = models.CharField(_("name"), max_length=100)
-    name_en = models.CharField(_("name (pinyin or English)"), max_length=100, blank=True)
+    name = models.CharField(_("full name"), max_length=100)
+    name_en = models.CharField(_("full name (pinyin or English)"), max_length=100, blank=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     # Stored once, uppercase; shown masked to every role that does not need it.

@@ -170,14 +170,19 @@ class Column:
 
 
 class ChoiceColumn(Column):
-    """A choice field shown as a coloured badge with its translated label."""
+    """A choice field shown with its translated label, as a coloured badge unless ``as_badge=False``."""
+
+    def __init__(self, accessor: str, *, as_badge: bool = True, **kwargs: Any) -> None:
+        super().__init__(accessor, **kwargs)
+        self.as_badge = as_badge
 
     def render_value(self, value: Any, row: Any) -> SafeString:
         if value in (None, ""):
             return EMPTY
         field = model_field(self.model, self.accessor) if self.model else None
         choices = dict(field.choices) if field is not None and field.choices else {}
-        return badge(value, choices.get(value, value))
+        label = choices.get(value, value)
+        return badge(value, label) if self.as_badge else format_html("{}", label)
 
 
 class BooleanColumn(Column):
@@ -244,11 +249,16 @@ class TemplateColumn(Column):
 
 
 @dataclass
+class Cell:
+    html: SafeString
+    css_class: str = ""
+
+
+@dataclass
 class Header:
     label: str
     sort_key: str | None
     direction: str  # "asc", "desc" or "" when not sorted by this column
-    css_class: str = ""
 
     @property
     def next_sort(self) -> str | None:
@@ -289,18 +299,15 @@ class Table:
             if column.orderable and column.name == key:
                 direction = "desc" if self.sort.startswith("-") else "asc"
             headers.append(
-                Header(
-                    label=column.label,
-                    sort_key=column.name if column.orderable else None,
-                    direction=direction,
-                    css_class=column.css_class,
-                )
+                Header(label=column.label, sort_key=column.name if column.orderable else None, direction=direction)
             )
         return headers
 
     @property
-    def rows(self) -> list[list[SafeString]]:
-        return [[column.render(row) for column in self.bound_columns] for row in self.rows_source]
+    def rows(self) -> list[list[Cell]]:
+        return [
+            [Cell(column.render(row), column.css_class) for column in self.bound_columns] for row in self.rows_source
+        ]
 
 
 def attributes(obj: Any, columns: Sequence[Column]) -> list[tuple[str, SafeString]]:
@@ -334,7 +341,7 @@ class OrganisationTable(Table):
         Column("name", linkify=True, order_by="name"),
         Column("name_en", order_by="name_en"),
         ChoiceColumn("kind", order_by="kind"),
-        ChoiceColumn("industry", order_by="industry"),
+        ChoiceColumn("industry", order_by="industry", as_badge=False),
         Column("uscc", css_class="font-monospace small"),
         Column("phone"),
         BooleanColumn("is_active", order_by="is_active"),
@@ -346,7 +353,7 @@ class PersonTable(Table):
     columns = [
         Column("name", linkify=True, order_by="name"),
         Column("name_en", order_by="name_en"),
-        ChoiceColumn("gender", order_by="gender"),
+        ChoiceColumn("gender", order_by="gender", as_badge=False),
         PersonalDataColumn("national_id"),
         PersonalDataColumn("phone"),
         TemplateColumn("memberships", label=_("Current roles"), render=_memberships_cell),
@@ -386,7 +393,6 @@ class StudentTable(Table):
     columns = [
         Column("student_number", linkify=True, order_by="student_number", css_class="font-monospace"),
         Column("person.name", linkify=True, order_by="person__name"),
-        Column("person.name_en", order_by="person__name_en"),
         Column("college", order_by=["college__name", "student_number"]),
         Column("major", order_by=["major__code", "student_number"]),
         Column("cohort_year", order_by="cohort_year"),

@@ -15,6 +15,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import IO, Any
 
 import django_filters
@@ -168,7 +169,8 @@ def may_export(user: Any) -> bool:
 def export_queryset(*, user: Any, kind: str, params: Any) -> models.QuerySet:
     """Return the rows of ``kind`` that ``user`` may see, narrowed by the list's FilterSet over ``params``."""
     spec = EXPORTS[kind]
-    filterset = spec.filterset(params, queryset=spec.selector(user=user))
+    # The FilterSet's relation choices are scoped by the request's user (see filtersets.scoped).
+    filterset = spec.filterset(params, queryset=spec.selector(user=user), request=SimpleNamespace(user=user))
     if not filterset.is_valid():
         raise ValidationError({k: [str(m) for m in v] for k, v in filterset.errors.items()}, code="export_filter")
     return filterset.qs

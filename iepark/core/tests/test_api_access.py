@@ -27,7 +27,13 @@ class TestOrganisationAccess(ApiAccessSuite):
         return world.enterprise_1
 
     def create_payload(self, world):
-        return {"park": world.park.pk, "kind": OrganisationKind.ENTERPRISE, "name": "新能源企业", "industry": Industry.OTHER, "uscc": make_uscc(50)}
+        return {
+            "park": world.park.pk,
+            "kind": OrganisationKind.ENTERPRISE,
+            "name": "新能源企业",
+            "industry": Industry.OTHER,
+            "uscc": make_uscc(50),
+        }
 
     def update_payload(self, world, obj):
         return {"address": "准东开发区五彩湾"}
@@ -36,14 +42,19 @@ class TestOrganisationAccess(ApiAccessSuite):
         return dict(self.create_payload(world), park=world.other_park.pk)
 
     def invalid_payload(self, world):
-        return dict(self.create_payload(world), uscc=make_uscc(51)[:-1] + "0" if make_uscc(51)[-1] != "0" else make_uscc(51)[:-1] + "1"), "uscc"
+        return dict(
+            self.create_payload(world),
+            uscc=make_uscc(51)[:-1] + "0" if make_uscc(51)[-1] != "0" else make_uscc(51)[:-1] + "1",
+        ), "uscc"
 
     def deletable(self, world):
         return Organisation.objects.create(park=world.park, kind=OrganisationKind.OPERATOR, name="待删除")
 
     def make_many(self, world, n, start):
         for i in range(n):
-            Organisation.objects.create(park=world.park, kind=OrganisationKind.ENTERPRISE, name=f"企业{start + i}", industry=Industry.COAL_POWER)
+            Organisation.objects.create(
+                park=world.park, kind=OrganisationKind.ENTERPRISE, name=f"企业{start + i}", industry=Industry.COAL_POWER
+            )
 
 
 class TestPersonAccess(ApiAccessSuite):
@@ -90,7 +101,12 @@ class TestMembershipAccess(ApiAccessSuite):
         return Membership.objects.get(person=world.persons["student_a"])
 
     def create_payload(self, world):
-        return {"person": world.persons["teacher_a"].pk, "organisation": world.college_a.pk, "role": Role.STUDENT_MANAGER, "start_date": "2025-09-01"}
+        return {
+            "person": world.persons["teacher_a"].pk,
+            "organisation": world.college_a.pk,
+            "role": Role.STUDENT_MANAGER,
+            "start_date": "2025-09-01",
+        }
 
     def update_payload(self, world, obj):
         return {"title": "班长"}
@@ -102,11 +118,15 @@ class TestMembershipAccess(ApiAccessSuite):
         return dict(self.create_payload(world), role=Role.ENTERPRISE_HR), "role"
 
     def deletable(self, world):
-        return Membership.objects.create(person=world.persons["teacher_a"], organisation=world.college_a, role=Role.STUDENT_MANAGER, start_date=START)
+        return Membership.objects.create(
+            person=world.persons["teacher_a"], organisation=world.college_a, role=Role.STUDENT_MANAGER, start_date=START
+        )
 
     def make_many(self, world, n, start):
         for i in range(n):
-            Membership.objects.create(person=_person(world, start + i), organisation=world.college_a, role=Role.STUDENT, start_date=START)
+            Membership.objects.create(
+                person=_person(world, start + i), organisation=world.college_a, role=Role.STUDENT, start_date=START
+            )
 
 
 class TestMajorAccess(ApiAccessSuite):
@@ -142,7 +162,11 @@ class TestMajorAccess(ApiAccessSuite):
 
 def _student(world, serial, college=None):
     return Student.objects.create(
-        person=_person(world, serial), college=college or world.college_a, major=world.major, student_number=f"S{serial}", cohort_year=2025
+        person=_person(world, serial),
+        college=college or world.college_a,
+        major=world.major,
+        student_number=f"S{serial}",
+        cohort_year=2025,
     )
 
 
@@ -159,8 +183,13 @@ class TestStudentAccess(ApiAccessSuite):
 
     def create_payload(self, world):
         return {
-            "name": "李四", "national_id": make_national_id(400, female=True), "phone": "13912345678",
-            "college": world.college_a.pk, "major": world.major.pk, "student_number": "A100", "cohort_year": 2025,
+            "name": "李四",
+            "national_id": make_national_id(400, female=True),
+            "phone": "13912345678",
+            "college": world.college_a.pk,
+            "major": world.major.pk,
+            "student_number": "A100",
+            "cohort_year": 2025,
         }
 
     def update_payload(self, world, obj):
@@ -192,7 +221,13 @@ class TestTeacherAccess(ApiAccessSuite):
         return world.a_teacher
 
     def create_payload(self, world):
-        return {"name": "赵老师", "national_id": make_national_id(500), "organisation": world.college_a.pk, "staff_number": "T100", "major": world.major.pk}
+        return {
+            "name": "赵老师",
+            "national_id": make_national_id(500),
+            "organisation": world.college_a.pk,
+            "staff_number": "T100",
+            "major": world.major.pk,
+        }
 
     def update_payload(self, world, obj):
         return {"professional_title": "副教授"}
@@ -208,7 +243,9 @@ class TestTeacherAccess(ApiAccessSuite):
 
     def make_many(self, world, n, start):
         for i in range(n):
-            Teacher.objects.create(person=_person(world, start + i), organisation=world.college_a, staff_number=f"T{start + i}")
+            Teacher.objects.create(
+                person=_person(world, start + i), organisation=world.college_a, staff_number=f"T{start + i}"
+            )
 
 
 class TestParkAccess(ApiAccessSuite):
@@ -240,14 +277,18 @@ class TestAuditEventAccess(ApiAccessSuite):
         from django.db import transaction
 
         with transaction.atomic():
-            return audit.record(actor=world.park_admin, action="update", instance=world.major, changes={"name": ["a", "b"]})
+            return audit.record(
+                actor=world.park_admin, action="update", instance=world.major, changes={"name": ["a", "b"]}
+            )
 
     def make_many(self, world, n, start):
         from django.db import transaction
 
         for i in range(n):
             with transaction.atomic():
-                audit.record(actor=world.park_admin, action="update", instance=world.major, changes={"name": [str(i), "b"]})
+                audit.record(
+                    actor=world.park_admin, action="update", instance=world.major, changes={"name": [str(i), "b"]}
+                )
 
 
 class TestJobAccess(ApiAccessSuite):

@@ -112,7 +112,13 @@ def test_personal_data_is_masked_for_roles_that_do_not_need_it(world, api):
 def test_cross_party_fk_is_reported_as_not_found(world, api):
     response = api(world.college_a_admin).post(
         "/api/v1/students/",
-        {"name": "外", "college": world.other_college.pk, "major": world.major.pk, "student_number": "Z1", "cohort_year": 2025},
+        {
+            "name": "外",
+            "college": world.other_college.pk,
+            "major": world.major.pk,
+            "student_number": "Z1",
+            "cohort_year": 2025,
+        },
         format="json",
     )
     assert response.status_code == 400

@@ -105,7 +105,9 @@ def test_audit_api_filters_by_object_and_actor(world, api):
     student = _student(world, 950)
     services.student_update(actor=world.college_a_admin, student=student, data={"status": "in_park"})
     client = api(world.park_admin)
-    rows = client.get("/api/v1/audit-events/", {"object_type": "core.student", "object_id": student.pk}).json()["results"]
+    rows = client.get("/api/v1/audit-events/", {"object_type": "core.student", "object_id": student.pk}).json()[
+        "results"
+    ]
     assert {r["action"] for r in rows} == {"create", "update"}
     rows = client.get("/api/v1/audit-events/", {"actor": "college_a_admin"}).json()["results"]
     assert [r["object_id"] for r in rows] == [str(student.pk)]

@@ -24,7 +24,11 @@ def test_concurrent_service_writes_chain_in_order():
             barrier.wait()
             for i in range(10):
                 services.major_create(
-                    actor=world.park_admin, park=world.park, code=f"C{n}-{i}", name=f"专业{n}-{i}", name_en=f"Major {n}-{i}"
+                    actor=world.park_admin,
+                    park=world.park,
+                    code=f"C{n}-{i}",
+                    name=f"专业{n}-{i}",
+                    name_en=f"Major {n}-{i}",
                 )
         except BaseException as exc:  # noqa: BLE001 - reported to the main thread
             errors.append(exc)

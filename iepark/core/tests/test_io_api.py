@@ -19,8 +19,6 @@ from iepark.testing import make_national_id
 
 from .test_io import STUDENT_HEADERS_ZH, bad_student_file, domain_counts, good_student_rows, xlsx_bytes
 
-pytestmark = pytest.mark.urls("iepark.core.tests.urls_io_test")
-
 IMPORT_KINDS = ("organisations", "people", "students")
 EXPORT_KINDS = ("organisations", "people", "students", "teachers")
 

@@ -123,7 +123,20 @@ def test_celery_worker_on_redis_runs_a_job():
         DJANGO_SETTINGS_MODULE="iepark.settings",
     )
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "iepark", "worker", "--pool", "solo", "-Q", queue, "--loglevel", "WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "iepark",
+            "worker",
+            "--pool",
+            "solo",
+            "-Q",
+            queue,
+            "--loglevel",
+            "WARNING",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
