@@ -5,21 +5,21 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
-from .choices import AuditAction, Industry, OrganisationKind, Role, StudentStatus
+from .choices import COLLEGE_KINDS, AuditAction, Industry, OrganisationKind, Role, StudentStatus
 from .models import AuditEvent, Major, Membership, Organisation, Park, Person, Student, Teacher
 
 
-def scoped(model):
-    """Return a queryset callable offering only the rows of ``model`` the requesting user may see."""
+def scoped(model, **filters):
+    """Return a queryset callable offering only the rows of ``model`` (matching ``filters``) the user may see."""
 
     def queryset(request):
-        return policy.restrict(model._default_manager.all(), getattr(request, "user", None))
+        return policy.restrict(model._default_manager.filter(**filters), getattr(request, "user", None))
 
     return queryset
 
 
-def scoped_choice(model, label):
-    return django_filters.ModelChoiceFilter(queryset=scoped(model), label=label)
+def scoped_choice(model, label, **filters):
+    return django_filters.ModelChoiceFilter(queryset=scoped(model, **filters), label=label)
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -95,7 +95,7 @@ class MajorFilterSet(SearchFilterSet):
 class StudentFilterSet(SearchFilterSet):
     search_fields = ("person__name", "person__name_en", "student_number")
     status = django_filters.MultipleChoiceFilter(choices=StudentStatus.choices, label=_("status"))
-    college = scoped_choice(Organisation, _("home college"))
+    college = scoped_choice(Organisation, _("home college"), kind__in=list(COLLEGE_KINDS))
     major = scoped_choice(Major, _("major"))
 
     class Meta:
@@ -105,7 +105,7 @@ class StudentFilterSet(SearchFilterSet):
 
 class TeacherFilterSet(SearchFilterSet):
     search_fields = ("person__name", "person__name_en", "staff_number")
-    organisation = scoped_choice(Organisation, _("college"))
+    organisation = scoped_choice(Organisation, _("college"), kind__in=list(COLLEGE_KINDS))
     major = scoped_choice(Major, _("major"))
 
     class Meta:

@@ -296,7 +296,7 @@ class Teacher(models.Model):
         from django.core.exceptions import ValidationError
 
         if self.organisation_id and not self.organisation.is_college:
-            raise ValidationError({"organisation": _("A teacher belongs to a college.")})
+            raise ValidationError({"organisation": _("A teacher's organisation must be a college.")})
         if self.organisation_id and self.person_id and self.organisation.park_id != self.person.park_id:
             raise ValidationError({"organisation": _("The person and the college belong to different parks.")})
 

@@ -101,7 +101,7 @@ def person_create(*, actor: Any, park: Park, membership: dict[str, Any] | None =
             _require_add(actor, m)
         elif not policy.actor_for(actor).has_role(Role.PARK_ADMIN, park_id=park.pk) and not actor.is_superuser:
             raise ValidationError(
-                {"organisation": _("Register the person with a role in your organisation.")}, code="membership_required"
+                {"organisation": _("A new person needs a role in your organisation.")}, code="membership_required"
             )
         audited_create(actor=actor, instance=person)
         if membership:
@@ -219,7 +219,7 @@ def major_update(*, actor: Any, major: Major, data: dict[str, Any]) -> Major:
 def major_delete(*, actor: Any, major: Major) -> None:
     _require(actor, Action.DELETE, major)
     if major.students.exists() or major.teachers.exists():
-        raise ValidationError(_("Students or teachers still study or teach this major."), code="major_in_use")
+        raise ValidationError(_("This major still has students or teachers."), code="major_in_use")
     audited_delete(actor=actor, instance=major)
 
 

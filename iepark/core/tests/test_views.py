@@ -88,7 +88,7 @@ def test_lockout_page_is_shown_after_repeated_failures(world, client):
         client.post(reverse("login"), {"username": "hr_e1", "password": "wrong"})
     response = client.post(reverse("login"), {"username": "hr_e1", "password": "wrong"})
     assert response.status_code in (403, 429)
-    assert "Too many failed login attempts" in text(response)
+    assert "登录失败次数过多" in text(response)  # the default language is zh-hans
 
 
 def test_logout_is_a_post(world, browser_client):
@@ -411,7 +411,7 @@ def test_delete_with_dependent_rows_is_refused_and_nothing_deleted(world, browse
     response = client.post(url, follow=True)
     assert Organisation.objects.filter(pk=world.college_a.pk).exists()
     assert AuditEvent.objects.count() == before
-    assert "still has members" in text(response)
+    assert "该单位仍有任职人员" in text(response)  # the default language is zh-hans
     assert response.redirect_chain[-1][0] == reverse("organisation_detail", args=[world.college_a.pk])
 
 
