@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,6 +17,7 @@ from . import selectors
 from .io import exporters, importers
 from .io.tasks import IMPORT_JOB_KIND, import_start
 from .models import Job, Park
+from .views import job_context
 
 
 class ImportForm(forms.Form):
@@ -67,11 +68,8 @@ def _columns(importer: type[importers.Importer]) -> list[dict[str, Any]]:
 
 
 def job_url(job: Job) -> str:
-    """Return the page of ``job``: the shared job page once it exists, else the import's own result page."""
-    try:
-        return reverse("job_detail", args=[job.pk])
-    except NoReverseMatch:
-        return reverse("import_result", args=[job.pk])
+    """Return the page following an import job: its result page (progress, then summary and errors)."""
+    return reverse("import_result", args=[job.pk])
 
 
 @login_required
@@ -126,11 +124,11 @@ def import_result_page(request, pk: int):
     job = get_object_or_404(selectors.job_list(user=request.user).filter(kind=IMPORT_JOB_KIND), pk=pk)
     kind = job.params.get("kind", "")
     context = {
-        "job": job,
+        **job_context(request.user, job),
         "kind": kind if kind in importers.IMPORTERS else "",
         "kind_label": importers.ImportKind(kind).label if kind in importers.IMPORTERS else "",
     }
-    template = "core/io/_job_status.html" if getattr(request, "htmx", False) else "core/io/import_result.html"
+    template = "core/includes/job_progress.html" if getattr(request, "htmx", False) else "core/io/import_result.html"
     return render(request, template, context)
 
 

@@ -387,6 +387,12 @@ class Job(models.Model):
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 
     @property
+    def kind_label(self):
+        from .tasks import kind_label
+
+        return kind_label(self.kind)
+
+    @property
     def percent(self) -> int:
         return int(100 * self.progress / self.total) if self.total else (100 if self.is_finished else 0)
 

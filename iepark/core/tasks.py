@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import close_old_connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import policy
 from .choices import JobStatus
@@ -35,17 +36,19 @@ logger = logging.getLogger(__name__)
 
 TaskFunc = Callable[["JobContext"], dict[str, Any]]
 _tasks: dict[str, TaskFunc] = {}
+_labels: dict[str, Any] = {}
 
 
 class JobCancelled(Exception):
     """Raised inside a task to stop it when cancellation was requested."""
 
 
-def task(kind: str) -> Callable[[TaskFunc], TaskFunc]:
-    """Register ``func`` as the task run for jobs of ``kind``."""
+def task(kind: str, label: Any = None) -> Callable[[TaskFunc], TaskFunc]:
+    """Register ``func`` as the task run for jobs of ``kind``, shown to people as ``label`` (translatable)."""
 
     def register(func: TaskFunc) -> TaskFunc:
         _tasks[kind] = func
+        _labels[kind] = label or kind
         return func
 
     return register
@@ -82,6 +85,11 @@ class JobContext:
     def check_cancelled(self) -> None:
         if self.cancelled():
             raise JobCancelled
+
+
+def kind_label(kind: str) -> Any:
+    """Return the human name of a job kind (its registered label, else the kind itself)."""
+    return _labels.get(kind, kind)
 
 
 def job_start(*, actor: Any, kind: str, park: Park | None = None, params: dict[str, Any] | None = None) -> Job:
@@ -156,7 +164,7 @@ def _dispatch(job_id: int) -> None:
         threading.Thread(target=_thread_main, args=(job_id,), daemon=True, name=f"iepark-job-{job_id}").start()
 
 
-@task("selftest")
+@task("selftest", label=_("Runner self-test"))
 def selftest(ctx: JobContext) -> dict[str, Any]:
     """Count to ``params["steps"]`` with progress: proves a runner (thread, worker) is alive end to end."""
     import time

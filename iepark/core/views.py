@@ -634,13 +634,18 @@ class AuditEventListView(generic.ObjectListView):
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a job's status and progress; the page polls itself with htmx while the job runs."""
     job = get_object_or_404(selectors.job_list(user=request.user), pk=pk)
-    context = {
-        "job": job,
-        "can_cancel": not (job.is_finished or job.cancel_requested) and policy.can(request.user, Action.CHANGE, job),
-    }
+    context = job_context(request.user, job)
     if getattr(request, "htmx", False):
         return render(request, "core/includes/job_progress.html", context)
     return render(request, "core/job_detail.html", context)
+
+
+def job_context(user: Any, job: Any) -> dict[str, Any]:
+    """Return what the job progress snippet needs (shared by every page that shows a job)."""
+    return {
+        "job": job,
+        "can_cancel": not (job.is_finished or job.cancel_requested) and policy.can(user, Action.CHANGE, job),
+    }
 
 
 @login_required

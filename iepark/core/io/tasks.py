@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..audit import audited_create, audited_delete
 from ..models import ImportUpload, Job, Park
@@ -73,7 +74,7 @@ def import_start(*, actor: Any, kind: str, park: Park, filename: str, content: b
     return job
 
 
-@task(IMPORT_JOB_KIND)
+@task(IMPORT_JOB_KIND, label=gettext_lazy("Bulk import"))
 def import_job(ctx: JobContext) -> dict[str, Any]:
     """Run an import: validate every row, then write all rows or none; report each row's errors."""
     job = ctx.job

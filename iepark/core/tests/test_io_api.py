@@ -377,7 +377,7 @@ def test_result_page_lists_each_error(world, browser_client, django_capture_on_c
         assert error["column"] in html and str(error["message"]).split("%")[0][:10] in html
     assert "<table" in html
     partial = client.get(reverse("import_result", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
-    assert 'id="import-job"' in partial and "<html" not in partial
+    assert 'id="job-progress"' in partial and "<html" not in partial
     assert "hx-trigger" not in partial  # a finished job is not polled
 
 
