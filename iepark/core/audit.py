@@ -121,11 +121,18 @@ def record(
     instance: models.Model,
     changes: dict[str, Any],
     object_id: Any = None,
+    owner: tuple[int | None, int | None] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain; must run inside the writer's transaction."""
+    """
+    Append one event to the chain; must run inside the writer's transaction.
+
+    ``owner`` is the (park id, organisation id) the event belongs to, when the
+    service knows it better than the instance can tell (a person registered
+    for a college before their student record exists).
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Audit events are written inside the service's transaction.")
-    park_id, org_id = _owner(instance)
+    park_id, org_id = owner or _owner(instance)
     # Lock the chain head so concurrent writers append one after another.
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
@@ -153,14 +160,20 @@ def record(
     return event
 
 
-def audited_create(*, actor: Any, instance: models.Model) -> models.Model:
-    """Validate and save a new instance and record its creation, atomically."""
+def audited_create(
+    *, actor: Any, instance: models.Model, owner: tuple[int | None, int | None] | None = None
+) -> models.Model:
+    """Validate and save a new instance and record its creation, atomically (``owner`` as in ``record``)."""
     with transaction.atomic():
         instance.full_clean()
         instance.save()
         after = snapshot(instance)
         record(
-            actor=actor, action=AuditAction.CREATE, instance=instance, changes={k: [None, v] for k, v in after.items()}
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=instance,
+            changes={k: [None, v] for k, v in after.items()},
+            owner=owner,
         )
     return instance
 

@@ -14,6 +14,26 @@ from .choices import AuditAction, Gender, Industry, JobStatus, OrganisationKind,
 from .validators import validate_national_id, validate_phone, validate_uscc
 
 
+class CachedRelationCleanMixin:
+    """
+    Skip re-reading related rows in ``full_clean`` when a saved instance was assigned.
+
+    Django's field validation queries every foreign key again; when the service
+    passed the related object itself, that row is known to exist (and the
+    database's foreign keys still guard it). Uniqueness and constraint checks
+    are unaffected.
+    """
+
+    def clean_fields(self, exclude=None):
+        exclude = set(exclude or ())
+        for f in self._meta.concrete_fields:
+            if f.many_to_one and f.is_cached(self):
+                related = f.get_cached_value(self)
+                if related is not None and not related._state.adding and related.pk == getattr(self, f.attname):
+                    exclude.add(f.name)
+        super().clean_fields(exclude=exclude)
+
+
 class BilingualNameMixin:
     """Give models with ``name`` and ``name_en`` a ``display_name`` in the active language."""
 
@@ -46,7 +66,7 @@ class Park(BilingualNameMixin, models.Model):
         verbose_name_plural = _("parks")
 
 
-class Organisation(BilingualNameMixin, models.Model):
+class Organisation(CachedRelationCleanMixin, BilingualNameMixin, models.Model):
     """A party of the park: committee, industrial college, cooperative college, enterprise, operator or evaluator."""
 
     park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("park"))
@@ -101,7 +121,7 @@ class Organisation(BilingualNameMixin, models.Model):
         return self.kind in (OrganisationKind.INDUSTRIAL_COLLEGE, OrganisationKind.COOPERATIVE_COLLEGE)
 
 
-class Person(models.Model):
+class Person(CachedRelationCleanMixin, models.Model):
     """A human being in a park; may have a login (``user``) and hold several memberships."""
 
     park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="people", verbose_name=_("park"))
@@ -139,11 +159,12 @@ class Person(models.Model):
 
     def audit_owner(self) -> tuple[int | None, int | None]:
         """Return (park, organisation) for the audit trail: the home college, else the first organisation."""
-        student = Student.objects.filter(person_id=self.pk).values_list("college_id", flat=True).first()
+        # order_by() drops the default ordering's joins: this runs on every audited write of a person.
+        student = Student.objects.filter(person_id=self.pk).order_by().values_list("college_id", flat=True)[:1]
         if student:
-            return self.park_id, student
-        org = Membership.objects.filter(person_id=self.pk).values_list("organisation_id", flat=True).first()
-        return self.park_id, org
+            return self.park_id, student[0]
+        org = Membership.objects.filter(person_id=self.pk).order_by("pk").values_list("organisation_id", flat=True)[:1]
+        return self.park_id, (org[0] if org else None)
 
     def clean(self) -> None:
         from .validators import national_id_birth_date
@@ -159,7 +180,7 @@ class Person(models.Model):
                 self.gender = Gender.MALE if int(gender_digit) % 2 else Gender.FEMALE
 
 
-class Membership(models.Model):
+class Membership(CachedRelationCleanMixin, models.Model):
     """A person's role in an organisation for a period; the basis of all access."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person"))
@@ -207,7 +228,7 @@ class Membership(models.Model):
             )
 
 
-class Major(BilingualNameMixin, models.Model):
+class Major(CachedRelationCleanMixin, BilingualNameMixin, models.Model):
     """A field of study (专业) with its catalogue code."""
 
     park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="majors", verbose_name=_("park"))
@@ -222,7 +243,7 @@ class Major(BilingualNameMixin, models.Model):
         constraints = [models.UniqueConstraint(fields=["park", "code"], name="major_unique_code_per_park")]
 
 
-class Student(models.Model):
+class Student(CachedRelationCleanMixin, models.Model):
     """A student sent to the park by a college; one register across all N colleges."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="student", verbose_name=_("person"))
@@ -266,7 +287,7 @@ class Student(models.Model):
             raise ValidationError(errors)
 
 
-class Teacher(models.Model):
+class Teacher(CachedRelationCleanMixin, models.Model):
     """A teacher employed by a college (cooperative or the industrial college)."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="teacher", verbose_name=_("person"))

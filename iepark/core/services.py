@@ -103,7 +103,7 @@ def person_create(*, actor: Any, park: Park, membership: dict[str, Any] | None =
             raise ValidationError(
                 {"organisation": _("A new person needs a role in your organisation.")}, code="membership_required"
             )
-        audited_create(actor=actor, instance=person)
+        audited_create(actor=actor, instance=person, owner=(park.pk, m.organisation_id) if membership else None)
         if membership:
             m.person = person
             audited_create(actor=actor, instance=m)
@@ -239,7 +239,7 @@ def student_create(
         if person is None:
             person = Person(park=college.park, **_only(person_fields or {}, PERSON_FIELDS))
             # Adding the student is the permission that matters; the person comes with it.
-            audited_create(actor=actor, instance=person)
+            audited_create(actor=actor, instance=person, owner=(college.park_id, college.pk))
         student = Student(person=person, **_only(fields, STUDENT_FIELDS))
         audited_create(actor=actor, instance=student)
         membership = Membership(person=person, organisation=college, role=Role.STUDENT, start_date=timezone.localdate())
@@ -283,7 +283,7 @@ def teacher_create(
         _require_add(actor, Teacher(**_only(fields, TEACHER_FIELDS)))
         if person is None:
             person = Person(park=org.park, **_only(person_fields or {}, PERSON_FIELDS))
-            audited_create(actor=actor, instance=person)
+            audited_create(actor=actor, instance=person, owner=(org.park_id, org.pk))
         teacher = Teacher(person=person, **_only(fields, TEACHER_FIELDS))
         audited_create(actor=actor, instance=teacher)
         audited_create(

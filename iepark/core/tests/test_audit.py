@@ -111,3 +111,11 @@ def test_audit_api_filters_by_object_and_actor(world, api):
     assert {r["action"] for r in rows} == {"create", "update"}
     rows = client.get("/api/v1/audit-events/", {"actor": "college_a_admin"}).json()["results"]
     assert [r["object_id"] for r in rows] == [str(student.pk)]
+
+
+def test_a_student_registered_with_a_new_person_belongs_to_the_college_in_the_trail(world, api):
+    student = _student(world, 960)
+    event = AuditEvent.objects.get(object_type="core.person", object_id=str(student.person.pk), action="create")
+    assert event.organisation_id == world.college_a.pk
+    rows = api(world.college_a_admin).get("/api/v1/audit-events/", {"object_type": "core.person"}).json()["results"]
+    assert str(student.person.pk) in {r["object_id"] for r in rows}
