@@ -138,6 +138,24 @@ def object_urlpatterns(
     return patterns
 
 
+def object_urlpatterns_from(route: str, model: type[models.Model], module: Any) -> list[URLPattern]:
+    """
+    Return ``object_urlpatterns`` with the views found in ``module`` by their conventional names.
+
+    For ``Person`` these are ``PersonListView``, ``PersonDetailView``, ``PersonEditView``,
+    ``PersonDeleteView`` and ``PersonHistoryView``; a missing one means no such page.
+    """
+    stem = model.__name__
+    return object_urlpatterns(
+        route,
+        model,
+        **{f"{kind}_view": getattr(module, f"{stem}{kind.capitalize()}View", None) for kind in PAGE_KINDS},
+    )
+
+
+PAGE_KINDS = ("list", "detail", "edit", "delete", "history")
+
+
 def safe_return_url(request: HttpRequest, fallback: str) -> str:
     """Return the ``return_url`` parameter if it points into this site, else ``fallback``."""
     candidate = request.POST.get("return_url") or request.GET.get("return_url") or ""

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
-from .generic_views import object_urlpatterns
+from .generic_views import object_urlpatterns_from
 from .models import Major, Membership, Organisation, Person, Student, Teacher
 
 urlpatterns = [
@@ -17,62 +17,14 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("", include("iepark.core.urls_io")),
-    *object_urlpatterns(
-        "organisations",
-        Organisation,
-        list_view=views.OrganisationListView,
-        detail_view=views.OrganisationDetailView,
-        edit_view=views.OrganisationEditView,
-        delete_view=views.OrganisationDeleteView,
-        history_view=views.OrganisationHistoryView,
-    ),
-    *object_urlpatterns(
-        "people",
-        Person,
-        list_view=views.PersonListView,
-        detail_view=views.PersonDetailView,
-        edit_view=views.PersonEditView,
-        delete_view=views.PersonDeleteView,
-        history_view=views.PersonHistoryView,
-    ),
+    *object_urlpatterns_from("organisations", Organisation, views),
+    *object_urlpatterns_from("people", Person, views),
     path("people/<int:pk>/login-account/", views.person_login, name="person_login"),
-    *object_urlpatterns(
-        "memberships",
-        Membership,
-        list_view=views.MembershipListView,
-        detail_view=views.MembershipDetailView,
-        edit_view=views.MembershipEditView,
-        delete_view=views.MembershipDeleteView,
-        history_view=views.MembershipHistoryView,
-    ),
+    *object_urlpatterns_from("memberships", Membership, views),
     path("memberships/<int:pk>/end/", views.membership_end, name="membership_end"),
-    *object_urlpatterns(
-        "majors",
-        Major,
-        list_view=views.MajorListView,
-        detail_view=views.MajorDetailView,
-        edit_view=views.MajorEditView,
-        delete_view=views.MajorDeleteView,
-        history_view=views.MajorHistoryView,
-    ),
-    *object_urlpatterns(
-        "students",
-        Student,
-        list_view=views.StudentListView,
-        detail_view=views.StudentDetailView,
-        edit_view=views.StudentEditView,
-        delete_view=views.StudentDeleteView,
-        history_view=views.StudentHistoryView,
-    ),
-    *object_urlpatterns(
-        "teachers",
-        Teacher,
-        list_view=views.TeacherListView,
-        detail_view=views.TeacherDetailView,
-        edit_view=views.TeacherEditView,
-        delete_view=views.TeacherDeleteView,
-        history_view=views.TeacherHistoryView,
-    ),
+    *object_urlpatterns_from("majors", Major, views),
+    *object_urlpatterns_from("students", Student, views),
+    *object_urlpatterns_from("teachers", Teacher, views),
     path("audit/", views.AuditEventListView.as_view(), name="auditevent_list"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/cancel/", views.job_cancel, name="job_cancel"),
