@@ -33,7 +33,6 @@ class ParkSerializer(serializers.ModelSerializer):
     class Meta:
         model = Park
         fields = ["id", "code", "name", "name_en", "region"]
-        read_only_fields = ["code"]
 
 
 class OrganisationSerializer(serializers.ModelSerializer):

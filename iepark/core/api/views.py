@@ -34,7 +34,11 @@ from .base import ReadOnlyScopedViewSet, ScopedViewSet
 class ParkViewSet(ScopedViewSet):
     serializer_class = s.ParkSerializer
     selector = staticmethod(selectors.park_list)
-    http_method_names = ["get", "patch", "put", "head", "options"]
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+
+    def create_object(self, data):
+        # Parks are created by the installation's superusers (the policy refuses everyone else).
+        return services.park_create(actor=self.request.user, **data)
 
     def update_object(self, instance, data):
         return services.park_update(actor=self.request.user, park=instance, data=data)

@@ -156,3 +156,19 @@ def test_enterprise_hr_registers_a_person_into_their_enterprise(world, api):
         format="json",
     )
     assert grant.status_code in (400, 403)
+
+
+def test_only_an_installation_superuser_creates_parks(world, api):
+    from django.contrib.auth import get_user_model
+
+    payload = {"code": "hami", "name": "哈密产教融合园", "name_en": "Hami Park"}
+    assert api(world.park_admin).post("/api/v1/parks/", payload, format="json").status_code == 403
+    root = get_user_model().objects.create_superuser("root", "root@example.cn", "x")
+    response = api(root).post("/api/v1/parks/", payload, format="json")
+    assert response.status_code == 201
+    # The code is the park's identity: a park administrator may rename the park but not re-code it.
+    park_id = response.json()["id"]
+    assert api(world.park_admin).patch(f"/api/v1/parks/{world.park.pk}/", {"code": "zz"}, format="json").status_code == 200
+    world.park.refresh_from_db()
+    assert world.park.code == "p"
+    assert park_id != world.park.pk
