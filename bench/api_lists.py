@@ -31,6 +31,9 @@ def _setup(students: int, seed: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iepark.settings")
     os.environ.setdefault("IEPARK_ALLOW_DEV_SECRET", "1")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    import warnings
+
+    warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic in a scratch folder
     import django
 
     django.setup()
