@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from . import policy
 from .choices import COLLEGE_KINDS, AuditAction, Industry, OrganisationKind, Role, StudentStatus
@@ -51,7 +53,9 @@ class OrganisationFilterSet(SearchFilterSet):
 
 class PersonFilterSet(SearchFilterSet):
     search_fields = ("name", "name_en", "email")
-    organisation = django_filters.NumberFilter(method="in_organisation", label=_("organisation"))
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=scoped(Organisation), method="in_organisation", label=_("organisation")
+    )
     role = django_filters.ChoiceFilter(choices=Role.choices, method="with_role", label=_("role"))
     park = scoped_choice(Park, _("park"))
 
@@ -59,8 +63,9 @@ class PersonFilterSet(SearchFilterSet):
         model = Person
         fields = ["q", "gender", "park", "organisation", "role"]
 
+    @extend_schema_field(OpenApiTypes.INT)
     def in_organisation(self, queryset, name, value):
-        return queryset.filter(pk__in=Membership.objects.filter(organisation_id=value).values("person_id"))
+        return queryset.filter(pk__in=Membership.objects.filter(organisation=value).values("person_id"))
 
     def with_role(self, queryset, name, value):
         return queryset.filter(pk__in=Membership.objects.filter(role=value).values("person_id"))

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -21,6 +21,9 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, OverflowError | DataError):
+        # A value the database cannot hold (e.g. a 30-digit id): the request is wrong, not the server.
+        exc = exceptions.ValidationError({"non_field_errors": [_("A value is out of range.")]})
     elif isinstance(exc, IntegrityError):
         return Response(
             {"non_field_errors": [_("The change conflicts with existing data (a duplicate or a reference in use).")]},

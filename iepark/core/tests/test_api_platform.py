@@ -168,7 +168,25 @@ def test_only_an_installation_superuser_creates_parks(world, api):
     assert response.status_code == 201
     # The code is the park's identity: a park administrator may rename the park but not re-code it.
     park_id = response.json()["id"]
-    assert api(world.park_admin).patch(f"/api/v1/parks/{world.park.pk}/", {"code": "zz"}, format="json").status_code == 200
+    assert (
+        api(world.park_admin).patch(f"/api/v1/parks/{world.park.pk}/", {"code": "zz"}, format="json").status_code == 200
+    )
     world.park.refresh_from_db()
     assert world.park.code == "p"
     assert park_id != world.park.pk
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["people/?organisation=99999999999999999999999", "students/?college=99999999999999999999999"],
+)
+def test_out_of_range_filter_values_are_bad_requests_not_server_errors(world, api, query):
+    response = api(world.park_admin).get(f"/api/v1/{query}")
+    assert response.status_code == 400
+
+
+def test_people_filter_by_organisation_offers_only_visible_organisations(world, api):
+    client = api(world.hr_e1)
+    own = client.get("/api/v1/people/", {"organisation": world.enterprise_1.pk})
+    assert own.status_code == 200 and own.json()["count"] >= 2
+    assert client.get("/api/v1/people/", {"organisation": world.college_a.pk}).status_code == 400
