@@ -43,7 +43,9 @@ def test_each_persona_lands_on_its_home_and_sees_its_role(world, new_page, scree
         assert response.status == 200, username
         assert path_of(page) == "/", username
         welcome = page.locator(".welcome")
-        expected_greeting = tr("Welcome, %(name)s") % {"name": world.persons[username]}
+        expected_greeting = tr("Welcome, %(name)s") % {
+            "name": world.persons[username].name
+        }  # the Chinese name on a Chinese page
         assert welcome.locator("h1").inner_text().strip() == expected_greeting, username
         chip = welcome.locator(".role-chip")
         assert chip.count() == 1, username
