@@ -344,6 +344,7 @@ class ObjectListView(ObjectViewMixin, View):
         if ordering:
             queryset = queryset.order_by(*ordering, "pk")
         page = Paginator(queryset, self.paginate_by).get_page(request.GET.get("page"))
+        self.prepare_rows(page.object_list)
         table = self.table_class(page.object_list, sort=sort if ordering else "")
         context = {
             "table": table,
@@ -371,6 +372,9 @@ class ObjectListView(ObjectViewMixin, View):
 
     def extra_context(self) -> dict[str, Any]:
         return {}
+
+    def prepare_rows(self, rows: Any) -> None:
+        """Annotate the page's rows before they render (a fixed number of queries per page)."""
 
     def io_context(self) -> dict[str, Any]:
         """Return the export and import links' context (kinds, and whether the user may import)."""
@@ -455,6 +459,42 @@ class ChangeRow:
     after: Any
 
 
+def attach_relation_labels(events: Any, user: Any) -> None:
+    """
+    Let the events' changes name the related rows they point to, instead of ``#id``.
+
+    One query per related model for the whole page, through the policy: a row the
+    user may not see stays ``#id``.
+    """
+    from collections import defaultdict
+
+    from django.apps import apps
+
+    events = list(events)
+    wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
+    for event in events:
+        try:
+            model = apps.get_model(event.object_type)
+        except (LookupError, ValueError):
+            continue
+        for name, pair in (event.changes or {}).items():
+            try:
+                model_field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if model_field.many_to_one and isinstance(pair, list):
+                wanted[model_field.related_model].update(v for v in pair if v not in (None, ""))
+    labels: dict[type[models.Model], dict[Any, str]] = {}
+    for related_model, ids in wanted.items():
+        try:
+            rows = policy.restrict(related_model._default_manager.filter(pk__in=ids), user)
+        except LookupError:  # a model without a policy rule (e.g. login accounts) stays as ids
+            continue
+        labels[related_model] = {row.pk: str(row) for row in rows}
+    for event in events:
+        event.relation_labels = labels
+
+
 def change_rows(event: Any) -> list[ChangeRow]:
     """Return an audit event's changes with field labels resolved from its model when possible."""
     from django.apps import apps
@@ -465,7 +505,7 @@ def change_rows(event: Any) -> list[ChangeRow]:
         model = None
     rows = []
     for name, pair in sorted((event.changes or {}).items()):
-        label, choices, is_relation = name, {}, False
+        label, choices, is_relation, names = name, {}, False, {}
         if model is not None:
             try:
                 model_field = model._meta.get_field(name)
@@ -475,25 +515,27 @@ def change_rows(event: Any) -> list[ChangeRow]:
                 label = capfirst(getattr(model_field, "verbose_name", name))
                 choices = dict(model_field.choices or ()) if getattr(model_field, "choices", None) else {}
                 is_relation = model_field.is_relation
+                if is_relation:
+                    names = getattr(event, "relation_labels", {}).get(model_field.related_model, {})
         before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         rows.append(
             ChangeRow(
                 label=str(label),
-                before=_change_value(before, choices, is_relation),
-                after=_change_value(after, choices, is_relation),
+                before=_change_value(before, choices, is_relation, names),
+                after=_change_value(after, choices, is_relation, names),
             )
         )
     return rows
 
 
-def _change_value(value: Any, choices: dict[Any, Any], is_relation: bool) -> Any:
-    """Show a recorded value with its choice label, and a related row's id as ``#id``."""
+def _change_value(value: Any, choices: dict[Any, Any], is_relation: bool, names: dict[Any, str]) -> Any:
+    """Show a recorded value with its choice label, and a related row by name (or ``#id`` if not visible)."""
     if value is None or value == "":
         return value
     if choices and value in choices:
         return choices[value]
     if is_relation:
-        return f"#{value}"
+        return names.get(value, f"#{value}")
     return value
 
 
@@ -509,6 +551,7 @@ class ObjectHistoryView(ObjectDetailView):
         if not policy.object_history_visible(self.request.user, obj):
             raise Http404
         page = Paginator(audit.history_for(obj), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        attach_relation_labels(page.object_list, self.request.user)
         context.update({"page_obj": page, "events": page.object_list, "object_type_label": object_type_label})
         return context
 

@@ -619,6 +619,9 @@ class AuditEventListView(generic.ObjectListView):
     filter_fields = ("object_type", "action", "actor", "since", "until")
     table_class = tables.AuditEventTable
 
+    def prepare_rows(self, rows):
+        generic.attach_relation_labels(rows, self.request.user)
+
     def customize_filter_form(self, form):
         # Offer the kinds of object by name instead of a free-text "app.model" label.
         choices = sorted(

@@ -13,7 +13,7 @@ from django.utils.html import escape
 from iepark.core import selectors, services
 from iepark.core.choices import JobStatus, Role
 from iepark.core.forms import PersonForm
-from iepark.core.models import AuditEvent, Job, Membership, Organisation, Person, Student
+from iepark.core.models import AuditEvent, Job, Major, Membership, Organisation, Person, Student
 from iepark.core.validators import mask_national_id
 from iepark.testing import PASSWORD, make_national_id
 
@@ -588,3 +588,15 @@ def test_teacher_and_major_are_created_through_their_pages(world, browser_client
     )
     assert response.status_code == 302
     assert AuditEvent.objects.filter(object_type="core.major", action="create", actor=world.coordinator).exists()
+
+
+def test_history_names_related_rows_the_reader_may_see(world, browser_client):
+    from iepark.core import services as core_services
+
+    student = world.a_student
+    core_services.student_update(actor=world.park_admin, student=student, data={"major": world.major})
+    other_major = Major.objects.create(park=world.park, code="520301", name="煤矿开采技术", name_en="Coal mining")
+    core_services.student_update(actor=world.park_admin, student=student, data={"major": other_major})
+    page = text(browser_client(world.college_a_admin).get(reverse("student_history", args=[student.pk])))
+    assert "煤矿开采技术" in page and "煤化工技术" in page
+    assert f"#{other_major.pk}" not in page
