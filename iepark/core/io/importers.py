@@ -526,13 +526,14 @@ class Importer:
     """
     The format and rules of one kind of import.
 
-    A subclass declares its ``columns`` and implements ``may_import``,
+    A subclass declares its ``model`` and ``columns`` and implements
     ``check`` (validate one row and set ``row.plan``), ``check_file``
     (duplicates across rows) and ``create`` (write one planned row through the
     services).
     """
 
     kind: ClassVar[str]
+    model: ClassVar[type[models.Model]]
     columns: ClassVar[tuple[Column, ...]]
 
     def __init__(self, *, user: Any, park: Park) -> None:
@@ -542,8 +543,11 @@ class Importer:
         self._choices: dict[type[models.TextChoices], dict[str, str]] = {}
 
     @classmethod
-    def may_import(cls, user: Any, park: Park | None = None) -> bool:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def may_import(cls, user: Any, park: Park | None = None) -> bool:
+        """Return whether ``user`` may add rows of this kind (into ``park`` when given): the service's own rule."""
+        if park is None:
+            return policy.may_add_any(user, cls.model)
+        return policy.can_add(user, cls.model(park=park))
 
     @classmethod
     def column(cls, name: str) -> Column:
@@ -693,13 +697,8 @@ class Importer:
 
 class OrganisationImporter(Importer):
     kind = ImportKind.ORGANISATIONS
+    model = Organisation
     columns = ORGANISATION_COLUMNS
-
-    @classmethod
-    def may_import(cls, user: Any, park: Park | None = None) -> bool:
-        if park is None:
-            return policy.may_add_any(user, Organisation)
-        return policy.can_add(user, Organisation(park=park))
 
     def check(self, row: Row) -> None:
         org = Organisation(park=self.park, **self.given(row, [c.field for c in self.columns]))
@@ -745,13 +744,8 @@ class _OrganisationLookup:
 
 class PeopleImporter(Importer):
     kind = ImportKind.PEOPLE
+    model = Person
     columns = PEOPLE_COLUMNS
-
-    @classmethod
-    def may_import(cls, user: Any, park: Park | None = None) -> bool:
-        if park is None:
-            return policy.may_add_any(user, Person)
-        return policy.can_add(user, Person(park=park))
 
     def prepare(self) -> None:
         self.organisations = _OrganisationLookup(selectors.organisation_list(user=self.user).filter(park=self.park))
@@ -816,10 +810,12 @@ class PeopleImporter(Importer):
 
 class StudentImporter(Importer):
     kind = ImportKind.STUDENTS
+    model = Student
     columns = STUDENT_COLUMNS
 
     @classmethod
     def may_import(cls, user: Any, park: Park | None = None) -> bool:
+        # A student's permission depends on their college, which each row names: checked per row.
         return policy.may_add_any(user, Student)
 
     def prepare(self) -> None:
