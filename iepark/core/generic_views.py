@@ -292,6 +292,13 @@ class ObjectViewMixin(LoginRequiredMixin):
             raise Http404
         return obj
 
+    def get_object_for(self, pk: Any, action: Action) -> models.Model:
+        """Return the row if the user may do ``action`` on it: 404 when not visible, 403 when only visible."""
+        obj = self.get_object(pk)
+        if not policy.can(self.request.user, action, obj):
+            raise PermissionDenied
+        return obj
+
     def get_template_names(self) -> list[str]:
         if self.template_name:
             return [self.template_name]
@@ -568,13 +575,6 @@ class ObjectEditView(ObjectViewMixin, View):
     template_kind = "edit"
     generic_template = "core/generic/object_edit.html"
 
-    def get_object_to_change(self, pk: Any) -> models.Model:
-        """Return the row if the user may change it: 404 when not visible, 403 when only visible."""
-        obj = self.get_object(pk)
-        if not policy.can(self.request.user, Action.CHANGE, obj):
-            raise PermissionDenied
-        return obj
-
     def check_may_add(self) -> None:
         if not policy.may_add_any(self.request.user, self.model):
             raise PermissionDenied
@@ -589,13 +589,13 @@ class ObjectEditView(ObjectViewMixin, View):
         return self.form_class(data, **kwargs)
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        obj = self.get_object_to_change(pk) if pk is not None else None
+        obj = self.get_object_for(pk, Action.CHANGE) if pk is not None else None
         if obj is None:
             self.check_may_add()
         return self.render_form(self.get_form(obj), obj)
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        obj = self.get_object_to_change(pk) if pk is not None else None
+        obj = self.get_object_for(pk, Action.CHANGE) if pk is not None else None
         if obj is None:
             self.check_may_add()
         form = self.get_form(obj, data=request.POST)
@@ -606,7 +606,7 @@ class ObjectEditView(ObjectViewMixin, View):
                 else:
                     # The form's model validation changed ``obj`` in memory; the service gets a fresh row
                     # so its audit record compares the stored values with the new ones.
-                    saved = self.update_object(self.get_object_to_change(pk), form)
+                    saved = self.update_object(self.get_object_for(pk, Action.CHANGE), form)
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             except IntegrityError:
@@ -652,14 +652,8 @@ class ObjectDeleteView(ObjectViewMixin, View):
     template_kind = "delete"
     generic_template = "core/generic/object_delete.html"
 
-    def get_object_to_delete(self, pk: Any) -> models.Model:
-        obj = self.get_object(pk)
-        if not policy.can(self.request.user, Action.DELETE, obj):
-            raise PermissionDenied
-        return obj
-
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        obj = self.get_object_to_delete(pk)
+        obj = self.get_object_for(pk, Action.DELETE)
         return self.render(
             {
                 "object": obj,
@@ -669,7 +663,7 @@ class ObjectDeleteView(ObjectViewMixin, View):
         )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        obj = self.get_object_to_delete(pk)
+        obj = self.get_object_for(pk, Action.DELETE)
         label = str(obj)
         detail_url = ObjectDetailView.object_page(obj, "detail") or "/"
         try:
