@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "iepark.core",
+    "iepark.careers",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,13 @@ SPECTACULAR_SETTINGS = {
 IEPARK_TASK_RUNNER = os.environ.get("IEPARK_TASK_RUNNER", "thread")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The address people reach the site at, for links in e-mails.
+IEPARK_SITE_URL = os.environ.get("IEPARK_SITE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "iepark <noreply@iepark.local>")
+
+# Years from a cohort's entry to its graduation (three-year vocational programmes):
+# the graduating class of year G is the cohort that entered in G - IEPARK_PROGRAMME_YEARS.
+IEPARK_PROGRAMME_YEARS = int(os.environ.get("IEPARK_PROGRAMME_YEARS", "3"))
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

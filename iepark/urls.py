@@ -6,10 +6,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from iepark.careers import api as careers_api
 from iepark.core.api import views as core_api
 
 router = DefaultRouter()
 core_api.register(router)
+careers_api.register(router)
 
 urlpatterns = [
     path("healthz", core_api.healthz, name="healthz"),
@@ -20,6 +22,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("django-admin/", admin.site.urls),
+    # The public careers portal: no login.
+    path("careers/", include("iepark.careers.portal.urls")),
+    path("", include("iepark.careers.urls")),
     path("", include("iepark.core.urls")),
 ]
 

@@ -55,6 +55,10 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
         if field.name in MASKED_FIELDS and value:
             value = MASKED_FIELDS[field.name](value)
         data[field.attname] = value
+    if instance.pk is not None and not instance._state.adding:
+        # Many-to-many links are part of the object's state (e.g. a posting's majors): ids, sorted.
+        for field in instance._meta.many_to_many:
+            data[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
     return data
 
 
@@ -160,13 +164,29 @@ def record(
     return event
 
 
+def _split_m2m(instance: models.Model, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split ``data`` into plain field values and many-to-many values (set after saving)."""
+    names = {f.name for f in instance._meta.many_to_many}
+    return {k: v for k, v in data.items() if k not in names}, {k: v for k, v in data.items() if k in names}
+
+
 def audited_create(
-    *, actor: Any, instance: models.Model, owner: tuple[int | None, int | None] | None = None
+    *,
+    actor: Any,
+    instance: models.Model,
+    owner: tuple[int | None, int | None] | None = None,
+    m2m: dict[str, Any] | None = None,
 ) -> models.Model:
-    """Validate and save a new instance and record its creation, atomically (``owner`` as in ``record``)."""
+    """
+    Validate and save a new instance and record its creation, atomically (``owner`` as in ``record``).
+
+    ``m2m`` gives many-to-many values (``{"majors": [...]}``), set after the save and recorded with it.
+    """
     with transaction.atomic():
         instance.full_clean()
         instance.save()
+        for name, values in (m2m or {}).items():
+            getattr(instance, name).set(values)
         after = snapshot(instance)
         record(
             actor=actor,
@@ -182,10 +202,13 @@ def audited_update(*, actor: Any, instance: models.Model, data: dict[str, Any]) 
     """Apply ``data`` to ``instance``, validate, save and record the before/after diff, atomically."""
     with transaction.atomic():
         before = snapshot(instance)
+        data, m2m = _split_m2m(instance, data)
         for name, value in data.items():
             setattr(instance, name, value)
         instance.full_clean()
         instance.save()
+        for name, values in m2m.items():
+            getattr(instance, name).set(values)
         changes = diff(before, snapshot(instance))
         if changes:
             record(actor=actor, action=AuditAction.UPDATE, instance=instance, changes=changes)

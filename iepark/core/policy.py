@@ -202,6 +202,25 @@ def may_add_any(user: Any, model: type[models.Model]) -> bool:
     return bool(func and func(actor, None))
 
 
+_public_rules: dict[type[models.Model], Callable[[], Q]] = {}
+
+
+def public_rule(model: type[models.Model]) -> Callable[[Callable[[], Q]], Callable[[], Q]]:
+    """Register what anybody, signed in or not, may see of ``model`` (the public portal)."""
+
+    def register(func: Callable[[], Q]) -> Callable[[], Q]:
+        _public_rules[model] = func
+        return func
+
+    return register
+
+
+def public(queryset: QuerySet) -> QuerySet:
+    """Return ``queryset`` narrowed to what the public may see (nothing for a model without a public rule)."""
+    func = _public_rules.get(queryset.model)
+    return queryset.filter(func()) if func is not None else queryset.none()
+
+
 def require(user: Any, action: Action, obj: models.Model) -> None:
     """Raise ``PermissionDenied`` unless ``user`` may do ``action`` on ``obj``."""
     if not can(user, action, obj):

@@ -486,6 +486,16 @@ def plan_for_database(**kwargs: Any) -> ParkPlan:
 _ENTRY_STATUS = {StudentStatus.GRADUATED: StudentStatus.ON_INTERNSHIP, StudentStatus.WITHDRAWN: StudentStatus.IN_PARK}
 
 
+# Functions other apps register (in their ``AppConfig.ready``) to add their part of the demo park:
+# each is called as ``func(park, actor=..., seed=..., say=...)`` inside the demo's transaction.
+DEMO_EXTENSIONS: list[Callable[..., None]] = []
+
+
+def register_demo_extension(func: Callable[..., None]) -> None:
+    if func not in DEMO_EXTENSIONS:
+        DEMO_EXTENSIONS.append(func)
+
+
 def build_park(plan: ParkPlan, *, actor: Any, progress: Callable[[str], None] | None = None) -> Park:
     """Create the park of ``plan`` through the services, in one transaction; return it."""
     say = progress or (lambda message: None)
@@ -554,6 +564,8 @@ def build_park(plan: ParkPlan, *, actor: Any, progress: Callable[[str], None] | 
             services.person_set_login(
                 actor=actor, person=login_people[login.username], username=login.username, password=data.DEMO_PASSWORD
             )
+        for extend in DEMO_EXTENSIONS:
+            extend(park, actor=actor, seed=plan.seed, say=say)
     return park
 
 

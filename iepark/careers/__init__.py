@@ -1,0 +1,1 @@
+"""Careers: demand, postings, applications, matching rounds, employment outcomes and retention (issue 4)."""

@@ -1,0 +1,1 @@
+"""Placement, retention (Kaplan–Meier, competing risks), turnover and supply against demand."""

@@ -1,0 +1,1 @@
+"""Students' career profiles, applications, interviews, offers and the notifications pages."""

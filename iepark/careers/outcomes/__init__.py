@@ -1,0 +1,1 @@
+"""Employment records, the sources' claims, headcount confirmations and graduate destinations."""

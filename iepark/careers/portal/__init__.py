@@ -1,0 +1,1 @@
+"""The public careers portal: no login, only vetted and public information."""

@@ -1,0 +1,3 @@
+"""Page URLs of this area (included by ``iepark.careers.urls``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Matching rounds in the platform, over ``engines.matching``."""

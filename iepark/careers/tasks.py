@@ -1,0 +1,1 @@
+"""Background tasks of the careers app, registered with ``iepark.core.tasks`` on import."""
