@@ -1,0 +1,87 @@
+"""The careers app's shared parts: notifications, the public-read rule, the admin, m2m in the audit trail."""
+
+from django.core import mail
+from django.utils import translation
+
+from iepark.careers.choices import ApplicationStatus, NotificationKind, VettingStatus
+from iepark.careers.models import Notification, Posting
+from iepark.careers.notifications import notify, render_text, unread_count
+from iepark.careers.testing import make_posting
+from iepark.core import audit, policy
+from iepark.core.models import AuditEvent
+
+
+def test_notification_text_follows_the_readers_language(world):
+    params = {"posting": "化工操作工", "status": ApplicationStatus.SCREENED}
+    with translation.override("en"):
+        english = render_text(NotificationKind.APPLICATION_MOVED, params)
+    with translation.override("zh-hans"):
+        chinese = render_text(NotificationKind.APPLICATION_MOVED, params)
+    assert "Screened" in english and "化工操作工" in english
+    assert chinese != english and "Screened" not in chinese
+
+
+def test_missing_parameters_do_not_break_a_page(world):
+    assert render_text(NotificationKind.OFFER_MADE, {}) is not None
+
+
+def test_notify_stores_one_message_per_user_and_mails_after_commit(world, django_capture_on_commit_callbacks):
+    student = world.persons["student_a"]
+    student.email = "student.a@example.cn"
+    student.language = "en"
+    student.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        notes = notify(
+            [world.student_a, world.student_a, None, world.hr_e1],
+            NotificationKind.APPLICATION_MOVED,
+            {"posting": "Operator", "status": ApplicationStatus.INTERVIEW},
+            url="/applications/1/",
+        )
+    assert len(notes) == 2
+    assert unread_count(world.student_a) == 1
+    # Only the student has an address; the mail is in their language, with the link.
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["student.a@example.cn"]
+    assert "Interview" in message.subject and message.body.endswith("/applications/1/")
+
+
+def test_notifications_are_private_to_their_recipient(world):
+    notify([world.student_a], NotificationKind.ROUND_PUBLISHED, {"round": "2026"})
+    assert policy.restrict(Notification.objects.all(), world.student_a).count() == 1
+    assert policy.restrict(Notification.objects.all(), world.student_b).count() == 0
+    assert policy.restrict(Notification.objects.all(), world.park_admin).count() == 0
+
+
+def test_public_rule_shows_only_vetted_public_postings_of_vetted_employers(world):
+    shown = make_posting(world, title="公开岗位")
+    draft = make_posting(world, title="草稿", status=VettingStatus.SUBMITTED)
+    private = make_posting(world, title="内部", is_public=False)
+    unvetted_employer = make_posting(world, world.enterprise_2, title="未审核企业", employer_status=VettingStatus.SUBMITTED)
+    public_ids = set(policy.public(Posting.objects.all()).values_list("pk", flat=True))
+    assert shown.pk in public_ids
+    assert not public_ids & {draft.pk, private.pk, unvetted_employer.pk}
+
+
+def test_many_to_many_changes_are_audited(world):
+    posting = make_posting(world)
+    with translation.override("en"):
+        from iepark.core.models import Major
+
+        other = Major.objects.create(park=world.park, code="430201", name="电厂热能动力装置", name_en="Power plant")
+    audit.audited_update(actor=world.hr_e1, instance=posting, data={"majors": [world.major, other]})
+    event = AuditEvent.objects.filter(object_type="careers.posting", action="update").get()
+    assert event.changes["majors"] == [[world.major.pk], sorted([world.major.pk, other.pk])]
+
+
+def test_admin_reads_careers_rows_through_the_policy(world, client):
+    make_posting(world, title="E1 岗位")
+    # Another enterprise's posting awaiting vetting is not for E1's eyes (an approved one would be).
+    make_posting(world, world.enterprise_2, title="E2 岗位", status=VettingStatus.SUBMITTED)
+    hr = world.hr_e1
+    hr.is_staff = True
+    hr.save()
+    client.force_login(hr, backend="django.contrib.auth.backends.ModelBackend")
+    body = client.get("/django-admin/careers/posting/").content.decode()
+    assert "E1 岗位" in body and "E2 岗位" not in body
+    assert client.get("/django-admin/careers/posting/add/").status_code == 403
