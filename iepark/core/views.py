@@ -110,6 +110,16 @@ generic.register_menu_items(
 )
 
 
+# Cards other apps add to the home page: (label, icon, URL name, role test, selector(user=...) of the rows counted).
+HOME_CARDS: list[tuple[Any, str, str, Any, Any]] = []
+
+
+def register_home_card(label: Any, icon: str, url_name: str, visible: Any, selector: Any) -> None:
+    """Show a count card on the home page to users passing ``visible(actor)``, counting ``selector(user=...)``."""
+    if all(card[2] != url_name for card in HOME_CARDS):
+        HOME_CARDS.append((label, icon, url_name, visible, selector))
+
+
 def _visible(actor: Actor, test) -> bool:
     return actor.is_superuser or test(actor)
 
@@ -139,7 +149,7 @@ def home(request: HttpRequest) -> HttpResponse:
         (gettext_lazy("Teachers"), "easel", "teacher_list", sees_register, selectors.teacher_list),
         (gettext_lazy("Majors"), "journal-bookmark", "major_list", has_staff_role, selectors.major_list),
     ]
-    for label, icon, url_name, test, selector in card_specs:
+    for label, icon, url_name, test, selector in [*card_specs, *HOME_CARDS]:
         if _visible(actor, test):
             cards.append({"label": label, "icon": icon, "url": reverse(url_name), "count": selector(user=user).count()})
     student_record = teacher_record = None
