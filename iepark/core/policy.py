@@ -264,6 +264,12 @@ def park_scope(actor: Actor, action: Action) -> Q:
     return NOTHING
 
 
+@public_rule(Park)
+def park_public() -> Q:
+    # Each park has its own public pages (the careers portal): its name, region and code are public.
+    return Q()
+
+
 @add_rule(Park)
 def park_add(actor: Actor, instance: Park | None) -> bool:
     return False  # parks are created by the installation's superuser
