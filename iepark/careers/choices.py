@@ -144,6 +144,7 @@ class DestinationCategory(models.TextChoices):
 class NotificationKind(models.TextChoices):
     POSTING_SUBMITTED = "posting_submitted", _("Posting awaits vetting")
     POSTING_VETTED = "posting_vetted", _("Posting vetted")
+    EMPLOYER_SUBMITTED = "employer_submitted", _("Employer profile awaits vetting")
     EMPLOYER_VETTED = "employer_vetted", _("Employer profile vetted")
     APPLICATION_RECEIVED = "application_received", _("New application")
     APPLICATION_MOVED = "application_moved", _("Application status changed")

@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 TEXTS: dict[str, Any] = {
     NotificationKind.POSTING_SUBMITTED: _("%(enterprise)s submitted the posting “%(posting)s” for vetting."),
     NotificationKind.POSTING_VETTED: _("Your posting “%(posting)s” was vetted: %(status)s."),
+    NotificationKind.EMPLOYER_SUBMITTED: _("%(enterprise)s submitted its employer profile for vetting."),
     NotificationKind.EMPLOYER_VETTED: _("Your employer profile was vetted: %(status)s."),
     NotificationKind.APPLICATION_RECEIVED: _("%(student)s applied to “%(posting)s”."),
     NotificationKind.APPLICATION_MOVED: _("Your application to “%(posting)s” is now: %(status)s."),

@@ -1,0 +1,1 @@
+"""Tests of employer profiles, demand plans, postings and their vetting."""
