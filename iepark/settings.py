@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "iepark.core.context_processors.actor",
+                "iepark.careers.applications.context_processors.notifications",
             ],
         },
     },
