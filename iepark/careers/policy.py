@@ -278,12 +278,27 @@ def notification_add(actor: Actor, instance: Any) -> bool:
 # --- matching rounds -----------------------------------------------------------------------
 
 
+def _round_participants(actor: Actor, prefix: str) -> Q:
+    """
+    Rounds (under ``prefix``) past their draft that a park member takes part in or follows.
+
+    Staff, enterprises and colleges of the park see every such round; a student
+    sees only the rounds of their own cohort.
+    """
+    p = prefix
+    q = _in_parks(actor, set(Role.values) - {Role.STUDENT}, f"{p}park")
+    if Role.STUDENT in actor.roles and actor.person_id:
+        from iepark.core.models import Student
+
+        own_cohorts = Student.objects.filter(person_id=actor.person_id).values("cohort_year")
+        q |= _in_parks(actor, [Role.STUDENT], f"{p}park") & Q(**{f"{p}cohort_year__in": own_cohorts})
+    return ~Q(**{f"{p}status": RoundStatus.DRAFT}) & q
+
+
 @rule(MatchingRound)
 def matching_round_scope(actor: Actor, action: Action) -> Q:
     if action == Action.VIEW:
-        return _in_parks(actor, ROUND_MANAGER_ROLES | ZONE_READ_ROLES, "park") | (
-            ~Q(status=RoundStatus.DRAFT) & _in_parks(actor, Role.values, "park")
-        )
+        return _in_parks(actor, ROUND_MANAGER_ROLES | ZONE_READ_ROLES, "park") | _round_participants(actor, "")
     return _in_parks(actor, ROUND_MANAGER_ROLES, "park")
 
 
@@ -302,7 +317,7 @@ def round_position_scope(actor: Actor, action: Action) -> Q:
             managers
             | _in_parks(actor, ZONE_READ_ROLES, "round__park")
             | _in_orgs(actor, [Role.ENTERPRISE_HR], "posting__enterprise")
-            | (~Q(round__status=RoundStatus.DRAFT) & _in_parks(actor, Role.values, "round__park"))
+            | _round_participants(actor, "round__")
         )
     if action == Action.CHANGE:
         # The enterprise submits its ranking of the position's applicants.
@@ -466,3 +481,5 @@ def living_section_add(actor: Actor, instance: LivingSection | None) -> bool:
 @public_rule(LivingSection)
 def living_section_public() -> Q:
     return Q()
+
+
