@@ -12,6 +12,6 @@ class CareersConfig(AppConfig):
         # Policy rules and background tasks register themselves on import.
         from iepark.core.demo.builder import register_demo_extension
 
-        from . import demo, policy, tasks  # noqa: F401
+        from . import demo, home, policy, tasks  # noqa: F401
 
         register_demo_extension(demo.build)

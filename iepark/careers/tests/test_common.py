@@ -57,7 +57,9 @@ def test_public_rule_shows_only_vetted_public_postings_of_vetted_employers(world
     shown = make_posting(world, title="公开岗位")
     draft = make_posting(world, title="草稿", status=VettingStatus.SUBMITTED)
     private = make_posting(world, title="内部", is_public=False)
-    unvetted_employer = make_posting(world, world.enterprise_2, title="未审核企业", employer_status=VettingStatus.SUBMITTED)
+    unvetted_employer = make_posting(
+        world, world.enterprise_2, title="未审核企业", employer_status=VettingStatus.SUBMITTED
+    )
     public_ids = set(policy.public(Posting.objects.all()).values_list("pk", flat=True))
     assert shown.pk in public_ids
     assert not public_ids & {draft.pk, private.pk, unvetted_employer.pk}
@@ -85,3 +87,28 @@ def test_admin_reads_careers_rows_through_the_policy(world, client):
     body = client.get("/django-admin/careers/posting/").content.decode()
     assert "E1 岗位" in body and "E2 岗位" not in body
     assert client.get("/django-admin/careers/posting/add/").status_code == 403
+
+
+def test_home_page_counts_what_each_role_has_waiting(world, browser_client):
+    from iepark.careers.testing import make_application
+
+    posting = make_posting(world)
+    make_posting(world, title="待审核", status=VettingStatus.SUBMITTED)
+    make_application(posting, world.a_student)
+    with translation.override("en"):
+        student_home = browser_client(world.student_a).get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        hr_home = browser_client(world.hr_e2).get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        vetter_home = browser_client(world.users["committee"]).get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    card = 'stat-card h-100 text-decoration-none" href="{}"'.format
+    assert card("/open-postings/") in student_home and "Open postings" in student_home
+    assert card("/applications/") in hr_home and card("/open-postings/") not in hr_home
+    assert "Postings awaiting vetting" in vetter_home
+
+
+def test_home_card_counts_are_scoped(world):
+    from iepark.careers.home import _open_applications
+    from iepark.careers.testing import make_application
+
+    make_application(make_posting(world), world.a_student)
+    assert _open_applications(user=world.hr_e1).count() == 1
+    assert _open_applications(user=world.hr_e2).count() == 0
