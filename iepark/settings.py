@@ -183,6 +183,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "iepark.core.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
+    # Choice sets sharing a field name get explicit component names.
+    "ENUM_NAME_OVERRIDES": {
+        "RecordSourceEnum": "iepark.careers.choices.RecordSource",
+        "ClaimSourceEnum": "iepark.careers.outcomes.serializers.CLAIM_SOURCES",
+    },
     "TITLE": "iepark API",
     "DESCRIPTION": "REST API of the industry-education integration park platform.",
     "VERSION": "1.0.0",

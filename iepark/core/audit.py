@@ -118,6 +118,59 @@ def object_type_of(instance_or_model: Any) -> str:
     return instance_or_model._meta.label_lower
 
 
+def _lock_chain_head() -> AuditChainHead:
+    """Return the chain head, locked until the transaction ends (created on first use)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Audit events are written inside the service's transaction.")
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def _append(
+    actor: Any, action: str, rows: list[tuple[models.Model, dict[str, Any], Any, tuple[int | None, int | None] | None]]
+) -> list[AuditEvent]:
+    """
+    Append one event per ``(instance, changes, object_id, owner)`` to the chain, in order, with one lock.
+
+    ``object_id`` defaults to the instance's pk and ``owner`` to the instance's (park, organisation).
+    """
+    head = _lock_chain_head()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = user.get_username() if user else "system"
+    now = timezone.now()
+    prev = head.last_hash
+    events = []
+    for instance, changes, object_id, owner in rows:
+        park_id, org_id = owner or _owner(instance)
+        event = AuditEvent(
+            park_id=park_id,
+            organisation_id=org_id,
+            actor=user,
+            actor_label=label,
+            timestamp=now,
+            action=action,
+            object_type=object_type_of(instance),
+            object_id=str(object_id if object_id is not None else instance.pk),
+            object_repr=str(instance)[:300],
+            changes=_json_value(changes),
+            prev_hash=prev,
+        )
+        event.hash = compute_hash(event)
+        prev = event.hash
+        events.append(event)
+    if len(events) == 1:
+        events[0].save()
+    else:
+        events = AuditEvent.objects.bulk_create(events)
+    head.last_hash = prev
+    head.last_event_id = events[-1].pk
+    head.save(update_fields=["last_hash", "last_event_id"])
+    return events
+
+
 def record(
     *,
     actor: Any,
@@ -134,34 +187,7 @@ def record(
     service knows it better than the instance can tell (a person registered
     for a college before their student record exists).
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("Audit events are written inside the service's transaction.")
-    park_id, org_id = owner or _owner(instance)
-    # Lock the chain head so concurrent writers append one after another.
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head, _ = AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    event = AuditEvent(
-        park_id=park_id,
-        organisation_id=org_id,
-        actor=user,
-        actor_label=user.get_username() if user else "system",
-        timestamp=timezone.now(),
-        action=action,
-        object_type=object_type_of(instance),
-        object_id=str(object_id if object_id is not None else instance.pk),
-        object_repr=str(instance)[:300],
-        changes=_json_value(changes),
-        prev_hash=head.last_hash,
-    )
-    event.hash = compute_hash(event)
-    event.save()
-    head.last_hash = event.hash
-    head.last_event_id = event.pk
-    head.save(update_fields=["last_hash", "last_event_id"])
-    return event
+    return _append(actor, action, [(instance, changes, object_id, owner)])[0]
 
 
 def _split_m2m(instance: models.Model, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -228,6 +254,59 @@ def audited_delete(*, actor: Any, instance: models.Model) -> None:
             object_id=pk,
         )
         instance.delete()
+
+
+def audited_bulk_create(*, actor: Any, instances: list[models.Model]) -> list[models.Model]:
+    """
+    Validate, insert and record the creation of many rows of one model, atomically, with one chain lock.
+
+    For services writing hundreds of rows at once (a month's headcount confirmation, the demo's
+    employment history). Rows are validated without per-row database checks: the calling service
+    checks uniqueness for the whole set in one query. The events are those ``audited_create`` writes.
+    """
+    instances = list(instances)
+    if not instances:
+        return instances
+    for instance in instances:
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+    with transaction.atomic():
+        created = type(instances[0])._default_manager.bulk_create(instances)
+        rows = [(i, {k: [None, v] for k, v in snapshot(i).items()}, None, None) for i in created]
+        _append(actor, AuditAction.CREATE, rows)
+    return created
+
+
+def audited_bulk_update(*, actor: Any, changes: list[tuple[models.Model, dict[str, Any]]]) -> list[models.Model]:
+    """
+    Apply each ``(instance, data)``, validate, save and record each row's diff, atomically, with one chain lock.
+
+    Rows given the same ``data`` are written with one ``UPDATE``.
+    """
+    if not changes:
+        return []
+    rows = []
+    groups: dict[tuple[Any, ...], tuple[dict[str, Any], list[Any]]] = {}
+    instances = []
+    for instance, data in changes:
+        before = snapshot(instance)
+        for name, value in data.items():
+            setattr(instance, name, value)
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+        changed = diff(before, snapshot(instance))
+        instances.append(instance)
+        if changed:
+            rows.append((instance, changed, None, None))
+            key = tuple(sorted((name, getattr(value, "pk", value)) for name, value in data.items()))
+            groups.setdefault(key, (data, []))[1].append(instance.pk)
+    model = type(instances[0])
+    # A queryset update skips ``save()``, so ``auto_now`` does not fire by itself.
+    stamp = {"updated_at": timezone.now()} if any(f.name == "updated_at" for f in model._meta.concrete_fields) else {}
+    with transaction.atomic():
+        for data, pks in groups.values():
+            model._default_manager.filter(pk__in=pks).update(**data, **stamp)
+        if rows:
+            _append(actor, AuditAction.UPDATE, rows)
+    return instances
 
 
 @dataclass

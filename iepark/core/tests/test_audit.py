@@ -119,3 +119,43 @@ def test_a_student_registered_with_a_new_person_belongs_to_the_college_in_the_tr
     assert event.organisation_id == world.college_a.pk
     rows = api(world.college_a_admin).get("/api/v1/audit-events/", {"object_type": "core.person"}).json()["results"]
     assert str(student.person.pk) in {r["object_id"] for r in rows}
+
+
+def test_bulk_writes_record_the_same_events_and_keep_the_chain(world):
+    from django.db import transaction
+
+    from iepark.core.models import Major
+
+    single = audit.audited_create(
+        actor=world.park_admin, instance=Major(park=world.park, code="900001", name="单个", name_en="One")
+    )
+    single_event = AuditEvent.objects.get(object_type="core.major", object_id=str(single.pk))
+    majors = [Major(park=world.park, code=f"90010{i}", name=f"批量{i}", name_en=f"Bulk {i}") for i in range(3)]
+    with transaction.atomic():
+        created = audit.audited_bulk_create(actor=world.park_admin, instances=majors)
+    events = list(AuditEvent.objects.filter(object_type="core.major", object_id__in=[str(m.pk) for m in created]))
+    assert len(events) == 3
+    # The same shape of event as a single audited create: every field, before None.
+    assert {k for k in events[0].changes} == {k for k in single_event.changes}
+    assert all(pair[0] is None for e in events for pair in e.changes.values())
+    with transaction.atomic():
+        audit.audited_bulk_update(
+            actor=world.park_admin, changes=[(m, {"name_en": "Renamed"}) for m in created] + [(single, {})]
+        )
+    assert Major.objects.filter(name_en="Renamed").count() == 3
+    updates = AuditEvent.objects.filter(object_type="core.major", action="update")
+    assert updates.count() == 3 and all(e.changes == {"name_en": [e.changes["name_en"][0], "Renamed"]} for e in updates)
+    assert audit.verify_chain() is None
+
+
+def test_bulk_create_validates_every_row_and_writes_nothing_on_error(world):
+    from django.core.exceptions import ValidationError
+
+    from iepark.core.models import Major
+
+    before = AuditEvent.objects.count()
+    rows = [Major(park=world.park, code="900201", name="好", name_en="Fine"), Major(park=world.park, code="", name="")]
+    with pytest.raises(ValidationError):
+        audit.audited_bulk_create(actor=world.park_admin, instances=rows)
+    assert not Major.objects.filter(code="900201").exists()
+    assert AuditEvent.objects.count() == before
