@@ -481,5 +481,3 @@ def living_section_add(actor: Actor, instance: LivingSection | None) -> bool:
 @public_rule(LivingSection)
 def living_section_public() -> Q:
     return Q()
-
-
