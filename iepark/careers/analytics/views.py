@@ -85,7 +85,7 @@ def _chart_labels() -> dict[str, str]:
     return {
         "months": _("Months since hire"),
         "staying": _("Still employed"),
-        "band": _("95% confidence band"),
+        "band": _("%(level)s confidence band") % {"level": "95%"},
         "left_zone": _("Left the zone"),
         "moved_in_zone": _("Moved to another zone enterprise"),
         "still_with_employer": _("Still with the employer"),

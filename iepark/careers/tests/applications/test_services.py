@@ -171,7 +171,9 @@ def test_bad_transitions_are_refused_and_nothing_is_written(world, posting, star
 
 def test_moving_to_offer_needs_the_offers_terms(world, posting):
     application = make_application(posting, world.a_student, status=ApplicationStatus.SCREENED)
-    with pytest.raises(ValidationError) as exc:
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
         services.application_move(actor=world.hr_e1, application=application, status=ApplicationStatus.OFFER)
     assert "offer" in str(exc.value.message_dict["status"]).lower()
 
