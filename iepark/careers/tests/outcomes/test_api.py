@@ -45,7 +45,7 @@ def test_end_refusals(world, api):
     bad = api(world.hr_e1).post(url, {"end_date": "2024-01-01", "leave_reason": "resigned"}, format="json")
     assert bad.status_code == 400 and "end_date" in bad.json()
     assert api(world.hr_e1).post(url, payload, format="json").status_code == 200
-    again = api(world.hr_e1).post(url, payload, format="json")
+    again = api(world.hr_e1).post(url, payload, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert again.status_code == 400 and "ended already" in again.json()["end_date"][0]
 
 
