@@ -83,7 +83,7 @@ def _wrong_state(matching_round: MatchingRound, field: str = "status") -> Valida
 
 def _locked(matching_round: MatchingRound) -> MatchingRound:
     """Return the round re-read under a row lock, so two transitions cannot interleave."""
-    return MatchingRound.objects.select_for_update().select_related("park", "job").get(pk=matching_round.pk)
+    return MatchingRound.objects.select_for_update(of=("self",)).select_related("park", "job").get(pk=matching_round.pk)
 
 
 def _check_deadlines(
