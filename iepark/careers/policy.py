@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import Q
 
 from iepark.core.choices import Role
+from iepark.core.models import Student
 from iepark.core.policy import (
     COLLEGE_STAFF_ROLES,
     NOTHING,
@@ -30,6 +31,7 @@ from iepark.core.policy import (
     _in_orgs,
     _in_parks,
     add_rule,
+    extend_rule,
     public_rule,
     rule,
 )
@@ -481,3 +483,19 @@ def living_section_add(actor: Actor, instance: LivingSection | None) -> bool:
 @public_rule(LivingSection)
 def living_section_public() -> Q:
     return Q()
+
+
+# --- what careers grants on core models ------------------------------------------------------
+
+
+@extend_rule(Student)
+def student_scope_for_employers(actor: Actor, action: Action) -> Q:
+    """An enterprise's HR and mentors see the student records of their applicants and (former) employees."""
+    if action != Action.VIEW:
+        return NOTHING
+    orgs = actor.orgs([Role.ENTERPRISE_HR, Role.ENTERPRISE_MENTOR])
+    if not orgs:
+        return NOTHING
+    return Q(pk__in=Application.objects.filter(posting__enterprise__in=orgs).values("student_id")) | Q(
+        pk__in=EmploymentRecord.objects.filter(employer__in=orgs).values("student_id")
+    )

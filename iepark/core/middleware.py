@@ -22,3 +22,19 @@ class UserLanguageMiddleware:
                 translation.activate(language)
                 request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+class LinkScopeMiddleware:
+    """Render the request's pages for its user: links to objects they may not open are shown as text."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .tables import links_for
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        with links_for(user):
+            return self.get_response(request)

@@ -153,6 +153,24 @@ def registered_models() -> list[type[models.Model]]:
     return list(_scope_rules)
 
 
+_extensions: dict[type[models.Model], list[ScopeRule]] = {}
+
+
+def extend_rule(model: type[models.Model]) -> Callable[[ScopeRule], ScopeRule]:
+    """
+    Register more rows of ``model`` an actor may act on, granted by another app (OR-ed with the rule).
+
+    E.g. the careers app lets an enterprise's HR see the student records of its applicants and employees,
+    which the core rule of students cannot know about.
+    """
+
+    def register(func: ScopeRule) -> ScopeRule:
+        _extensions.setdefault(model, []).append(func)
+        return func
+
+    return register
+
+
 def scope(user: Any, model: type[models.Model], action: Action = Action.VIEW) -> Q:
     """Return the ``Q`` selecting the rows of ``model`` that ``user`` may act on."""
     actor = actor_for(user)
@@ -164,7 +182,13 @@ def scope(user: Any, model: type[models.Model], action: Action = Action.VIEW) ->
         func = _scope_rules[model]
     except KeyError:
         raise LookupError(f"No policy rule for {model.__name__}; add one to the policy module.") from None
-    return func(actor, Action(action))
+    action = Action(action)
+    q = func(actor, action)
+    for extension in _extensions.get(model, ()):
+        extra = extension(actor, action)
+        if extra is not NOTHING:
+            q = extra if q is NOTHING else q | extra
+    return q
 
 
 def restrict(queryset: QuerySet, user: Any, action: Action = Action.VIEW) -> QuerySet:

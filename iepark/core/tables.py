@@ -10,7 +10,9 @@ serves both.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,14 +94,85 @@ def model_field(model: type[models.Model], accessor: str) -> models.Field | None
     return field
 
 
+# The user the current request renders for, and which objects they may open: links go only where the reader
+# may go (a related row outside their scope is shown as text, not as a link to a 404). Set per request by
+# ``LinkScopeMiddleware``; without a reader (exports, e-mails, the shell) every object with a page is linked.
+_reader: ContextVar[Any] = ContextVar("iepark_link_reader", default=None)
+_visible: ContextVar[dict[tuple[type, Any], bool] | None] = ContextVar("iepark_link_visible", default=None)
+
+
+@contextmanager
+def links_for(user: Any) -> Iterator[None]:
+    """Render links for ``user`` inside the block (remembering which objects they may open)."""
+    reader, visible = _reader.set(user), _visible.set({})
+    try:
+        yield
+    finally:
+        _reader.reset(reader)
+        _visible.reset(visible)
+
+
+def _reader_scope() -> tuple[Any, dict[tuple[type, Any], bool]] | None:
+    user, cache = _reader.get(), _visible.get()
+    if user is None or cache is None or getattr(user, "is_superuser", False):
+        return None
+    return user, cache
+
+
+def note_visible(objects: Iterable[Any]) -> None:
+    """Find out, in one query per model, which of ``objects`` the reader may open (before rendering a page of rows)."""
+    scope = _reader_scope()
+    if scope is None:
+        return
+    user, cache = scope
+    from collections import defaultdict
+
+    from . import policy
+
+    wanted: dict[type, set[Any]] = defaultdict(set)
+    for obj in objects:
+        if isinstance(obj, models.Model) and obj.pk is not None and (type(obj), obj.pk) not in cache:
+            wanted[type(obj)].add(obj.pk)
+    for model, pks in wanted.items():
+        try:
+            seen = set(policy.restrict(model._default_manager.filter(pk__in=pks), user).values_list("pk", flat=True))
+        except LookupError:  # a model without a policy rule (login accounts): no page to guard
+            seen = pks
+        for pk in pks:
+            cache[(model, pk)] = pk in seen
+
+
+def mark_visible(objects: Iterable[Any]) -> None:
+    """Record that the reader may open ``objects`` (rows their selector returned)."""
+    scope = _reader_scope()
+    if scope is None:
+        return
+    cache = scope[1]
+    for obj in objects:
+        if isinstance(obj, models.Model):
+            cache[(type(obj), obj.pk)] = True
+
+
+def may_link(obj: models.Model) -> bool:
+    """Return whether the reader may open ``obj``'s page (always True outside a request)."""
+    scope = _reader_scope()
+    if scope is None:
+        return True
+    cache = scope[1]
+    key = (type(obj), obj.pk)
+    if key not in cache:
+        note_visible([obj])
+    return cache.get(key, True)
+
+
 def object_link(obj: models.Model, text: Any = None) -> SafeString:
-    """Return a link to ``obj``'s detail page, or its text if the model has no page."""
+    """Return a link to ``obj``'s detail page, or its text if the model has no page or the reader may not open it."""
     from .generic_views import object_url
 
     if obj is None:
         return EMPTY
     try:
-        url = object_url(obj)
+        url = object_url(obj) if may_link(obj) else None
     except NoReverseMatch:
         url = None
     label = text if text is not None else str(obj)
@@ -305,9 +378,25 @@ class Table:
 
     @property
     def rows(self) -> list[list[Cell]]:
-        return [
-            [Cell(column.render(row), column.css_class) for column in self.bound_columns] for row in self.rows_source
-        ]
+        rows = list(self.rows_source)
+        self.note_linked_objects(rows)
+        return [[Cell(column.render(row), column.css_class) for column in self.bound_columns] for row in rows]
+
+    def note_linked_objects(self, rows: list[Any]) -> None:
+        """Check in one query per related model which linked objects of the page the reader may open."""
+        mark_visible(rows)  # the page's rows came through the reader's selector
+        linked: list[Any] = []
+        for column in self.bound_columns:
+            if isinstance(column.linkify, str) and column.linkify:
+                linked.extend(resolve(row, column.linkify) for row in rows)
+            for row in rows:
+                try:
+                    value = column.value(row)
+                except AttributeError:  # a template column's accessor may name no attribute
+                    break
+                if isinstance(value, models.Model):
+                    linked.append(value)
+        note_visible(linked)
 
 
 def attributes(obj: Any, columns: Sequence[Column]) -> list[tuple[str, SafeString]]:

@@ -112,3 +112,31 @@ def test_home_card_counts_are_scoped(world):
     make_application(make_posting(world), world.a_student)
     assert _open_applications(user=world.hr_e1).count() == 1
     assert _open_applications(user=world.hr_e2).count() == 0
+
+
+def test_employers_see_the_student_records_of_their_applicants_only(world, browser_client):
+    from iepark.careers.testing import make_application
+
+    make_application(make_posting(world), world.a_student)
+    url = f"/students/{world.a_student.pk}/"
+    assert browser_client(world.hr_e1).get(url).status_code == 200
+    assert browser_client(world.mentor_e1).get(url).status_code == 200
+    assert browser_client(world.hr_e2).get(url).status_code == 404
+    assert browser_client(world.hr_e1).get(f"/students/{world.b_student.pk}/").status_code == 404
+    # Seeing is not changing, and the numbers stay masked.
+    assert browser_client(world.hr_e1).get(f"/students/{world.a_student.pk}/edit/").status_code == 403
+    body = browser_client(world.hr_e1).get(url).content.decode()
+    assert world.persons["student_a"].national_id not in body
+
+
+def test_pages_link_only_to_what_the_reader_may_open(world, browser_client):
+    from iepark.careers.testing import make_application
+
+    make_application(make_posting(world), world.a_student)
+    enterprise_link = f'href="/organisations/{world.enterprise_1.pk}/"'
+    # The college sees its student's application; the enterprise is named, not linked (its page is not theirs).
+    college_page = browser_client(world.college_a_admin).get("/applications/").content.decode()
+    assert world.enterprise_1.name in college_page and enterprise_link not in college_page
+    # The park administrator may open both.
+    admin_page = browser_client(world.park_admin).get("/applications/").content.decode()
+    assert enterprise_link in admin_page
