@@ -152,6 +152,7 @@ class NotificationKind(models.TextChoices):
     APPLICATION_WITHDRAWN = "application_withdrawn", _("Application withdrawn")
     INTERVIEW_PROPOSED = "interview_proposed", _("Interview times proposed")
     INTERVIEW_CHOSEN = "interview_chosen", _("Interview time chosen")
+    INTERVIEW_CANCELLED = "interview_cancelled", _("Interview time cancelled")
     OFFER_MADE = "offer_made", _("Offer made")
     OFFER_ANSWERED = "offer_answered", _("Offer answered")
     ROUND_OPENED = "round_opened", _("Matching round opened")

@@ -36,6 +36,7 @@ TEXTS: dict[str, Any] = {
     NotificationKind.APPLICATION_WITHDRAWN: _("%(student)s withdrew the application to “%(posting)s”."),
     NotificationKind.INTERVIEW_PROPOSED: _("%(enterprise)s proposes interview times for “%(posting)s”: choose one."),
     NotificationKind.INTERVIEW_CHOSEN: _("%(student)s chose the interview time %(time)s for “%(posting)s”."),
+    NotificationKind.INTERVIEW_CANCELLED: _("%(enterprise)s cancelled the interview time %(time)s for “%(posting)s”."),
     NotificationKind.OFFER_MADE: _("%(enterprise)s offers you “%(post)s”; answer by %(deadline)s."),
     NotificationKind.OFFER_ANSWERED: _("%(student)s answered the offer for “%(post)s”: %(status)s."),
     NotificationKind.ROUND_OPENED: _("The matching round “%(round)s” is open: submit your list by %(deadline)s."),

@@ -428,7 +428,19 @@ def interview_cancel(*, actor: Any, interview: Interview) -> Interview:
             },
             code="not_cancellable",
         )
-    return audited_update(actor=actor, instance=interview, data={"status": InterviewStatus.CANCELLED})
+    with transaction.atomic():
+        audited_update(actor=actor, instance=interview, data={"status": InterviewStatus.CANCELLED})
+        application = interview.application
+        _notify_student(
+            application,
+            NotificationKind.INTERVIEW_CANCELLED,
+            {
+                "enterprise": application.posting.enterprise.name,
+                "posting": application.posting.title,
+                "time": f"{timezone.localtime(interview.starts_at):%Y-%m-%d %H:%M}",
+            },
+        )
+    return interview
 
 
 # ---------------------------------------------------------------------------

@@ -348,6 +348,10 @@ def test_hr_cancels_a_time_but_the_student_cannot(world, at_interview):
     services.interview_cancel(actor=world.hr_e1, interview=interview)
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.CANCELLED
+    # The student hears of it, with the time that was cancelled.
+    note = Notification.objects.get(kind="interview_cancelled")
+    assert note.recipient == world.student_a
+    assert note.params["time"] == f"{timezone.localtime(interview.starts_at):%Y-%m-%d %H:%M}"
     with pytest.raises(ValidationError):
         services.interview_cancel(actor=world.hr_e1, interview=interview)
 
