@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "axes",
     "iepark.core",
     "iepark.careers",
+    "iepark.operations",
 ]
 
 MIDDLEWARE = [

@@ -8,10 +8,12 @@ from rest_framework.routers import DefaultRouter
 
 from iepark.careers import api as careers_api
 from iepark.core.api import views as core_api
+from iepark.operations import api as operations_api
 
 router = DefaultRouter()
 core_api.register(router)
 careers_api.register(router)
+operations_api.register(router)
 
 urlpatterns = [
     path("healthz", core_api.healthz, name="healthz"),
@@ -25,6 +27,7 @@ urlpatterns = [
     # The public careers portal: no login.
     path("careers/", include("iepark.careers.portal.urls")),
     path("", include("iepark.careers.urls")),
+    path("", include("iepark.operations.urls")),
     path("", include("iepark.core.urls")),
 ]
 

@@ -23,4 +23,5 @@ urlpatterns = [
     path("<slug:park_code>/enterprises/<int:pk>/", views.portal_enterprise, name="portal_enterprise"),
     path("<slug:park_code>/order-classes/", views.portal_order_classes, name="portal_order_classes"),
     path("<slug:park_code>/living/", views.portal_living, name="portal_living"),
+    path("<slug:park_code>/services/", views.portal_services, name="portal_services"),
 ]

@@ -412,6 +412,29 @@ def portal_living(request: HttpRequest, park_code: str) -> HttpResponse:
     )
 
 
+@public_page
+def portal_services(request: HttpRequest, park_code: str) -> HttpResponse:
+    """The park's service points (canteens, supermarket, clinic...): where, when open, today's notices."""
+    from iepark.operations import selectors as operations_selectors
+
+    park = _park_or_404(park_code)
+    now = timezone.now()
+    points = list(operations_selectors.service_point_public_list(park=park, when=now))
+    return _render(
+        request,
+        "services.html",
+        park,
+        "services",
+        title=_("Services in the park"),
+        description=_(
+            "Canteens, the supermarket, the clinic, barber shops and parcel pick-up at %(park)s: "
+            "where they are, when they are open and what is new."
+        )
+        % {"park": park.display_name},
+        points=[(point, operations_selectors.service_point_public_week(point, when=now)) for point in points],
+    )
+
+
 # ---------------------------------------------------------------------------
 # Managing the living sections (signed-in park administrators and operator staff).
 # ---------------------------------------------------------------------------

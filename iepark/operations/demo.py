@@ -1,0 +1,228 @@
+"""
+The operations part of the demo park, written through this app's services.
+
+Service points: two canteens, the supermarket, the clinic, two barber shops,
+the express collection point, a bank ATM, a print shop and the gym, with
+realistic hours (meal times, an ATM open around the clock, a night clinic
+service running past midnight), one notice valid today and one upcoming closure.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from iepark.core import selectors as core_selectors
+from iepark.core.choices import OrganisationKind
+
+from . import hours, selectors, services
+from .choices import ServicePointKind
+
+WEEKDAYS = range(0, 5)
+WEEKEND = range(5, 7)
+WEEK = range(0, 7)
+
+
+def _t(text: str) -> datetime.time:
+    return datetime.time.fromisoformat(text)
+
+
+def _periods(*rows: tuple[range | tuple[int, ...], str, str]) -> list[hours.Period]:
+    return [hours.Period(day, _t(opens), _t(closes)) for days, opens, closes in rows for day in days]
+
+
+MEALS = _periods(
+    (WEEK, "06:30", "09:00"),
+    (WEEK, "11:00", "13:30"),
+    (WEEK, "17:00", "19:30"),
+)
+
+# (key, kind, name, name_en, place, place_en, phone, operated by the operating company, periods, note, note_en)
+POINTS: list[tuple[str, str, str, str, str, str, str, bool, list[hours.Period], str, str]] = [
+    (
+        "canteen1",
+        ServicePointKind.CANTEEN,
+        "第一学生食堂",
+        "Student Canteen No. 1",
+        "生活区1号楼一层、二层",
+        "Living area, building 1, ground and first floor",
+        "0994-5812301",
+        True,
+        MEALS,
+        "清真窗口在一层东侧。",
+        "The halal counters are on the east side of the ground floor.",
+    ),
+    (
+        "canteen2",
+        ServicePointKind.CANTEEN,
+        "第二食堂（教工餐厅）",
+        "Canteen No. 2 (staff restaurant)",
+        "实训楼南侧",
+        "South of the training building",
+        "0994-5812302",
+        True,
+        _periods((WEEK, "07:00", "09:00"), (WEEK, "11:30", "13:30"), (WEEK, "17:30", "22:00")),
+        "晚间22:00前供应夜宵。",
+        "Late snacks until 22:00.",
+    ),
+    (
+        "supermarket",
+        ServicePointKind.SUPERMARKET,
+        "园区生活超市",
+        "Park supermarket",
+        "生活区商业街1号",
+        "Living area, shopping street no. 1",
+        "0994-5812310",
+        True,
+        _periods((WEEK, "08:00", "22:30")),
+        "",
+        "",
+    ),
+    (
+        "clinic",
+        ServicePointKind.CLINIC,
+        "园区卫生服务站",
+        "Park health station",
+        "综合服务楼一层",
+        "Service centre, ground floor",
+        "0994-5812120",
+        True,
+        _periods((WEEKDAYS, "08:00", "12:00"), (WEEKDAYS, "14:30", "18:00"), (WEEK, "20:00", "02:00")),
+        "夜间值班20:00至次日2:00；急症请拨120。",
+        "Night duty 20:00–02:00; for emergencies call 120.",
+    ),
+    (
+        "barber1",
+        ServicePointKind.BARBER,
+        "理发店（生活区）",
+        "Barber shop (living area)",
+        "生活区商业街5号",
+        "Living area, shopping street no. 5",
+        "13899512345",
+        False,
+        _periods((WEEK, "10:00", "21:00")),
+        "",
+        "",
+    ),
+    (
+        "barber2",
+        ServicePointKind.BARBER,
+        "理发店（实训区）",
+        "Barber shop (training area)",
+        "实训区服务中心二层",
+        "Training area service centre, first floor",
+        "13899512346",
+        False,
+        _periods((WEEKDAYS, "12:00", "14:00"), (WEEKDAYS, "17:30", "20:30"), (WEEKEND, "10:00", "18:00")),
+        "",
+        "",
+    ),
+    (
+        "express",
+        ServicePointKind.EXPRESS,
+        "快递驿站",
+        "Express collection point",
+        "生活区北门",
+        "Living area, north gate",
+        "0994-5812330",
+        True,
+        _periods((WEEK, "09:00", "20:00")),
+        "取件请出示取件码。",
+        "Show your pick-up code to collect a parcel.",
+    ),
+    (
+        "atm",
+        ServicePointKind.BANK,
+        "银行自助服务点（ATM）",
+        "Bank ATM",
+        "综合服务楼门厅",
+        "Service centre entrance hall",
+        "",
+        False,
+        _periods((WEEK, "00:00", "00:00")),
+        "24小时自助服务。",
+        "Self-service around the clock.",
+    ),
+    (
+        "print",
+        ServicePointKind.PRINT_SHOP,
+        "文印中心",
+        "Print shop",
+        "教学楼一层",
+        "Teaching building, ground floor",
+        "0994-5812340",
+        True,
+        _periods((WEEKDAYS, "08:00", "18:00")),
+        "周末休息。",
+        "Closed at weekends.",
+    ),
+    (
+        "gym",
+        ServicePointKind.GYM,
+        "体育馆健身房",
+        "Gymnasium fitness room",
+        "体育馆二层",
+        "Gymnasium, first floor",
+        "0994-5812350",
+        True,
+        _periods((WEEKDAYS, "16:00", "22:00"), (WEEKEND, "09:00", "21:00")),
+        "凭校园卡入场。",
+        "Entry with the campus card.",
+    ),
+]
+
+
+def build(park: Any, *, actor: Any, seed: int = 0, say: Any = None) -> None:
+    """Add the demo park's service points and notices (once per park; deterministic whatever ``seed``)."""
+    say = say or (lambda message: None)
+    if selectors.service_point_list(user=actor).filter(park=park).exists():
+        return
+    operator = (
+        core_selectors.organisation_list(user=actor)
+        .filter(park=park, kind=OrganisationKind.OPERATOR)
+        .order_by("pk")
+        .first()
+    )
+    points = {}
+    for key, kind, name, name_en, place, place_en, phone, run_by_operator, periods, note, note_en in POINTS:
+        points[key] = services.service_point_create(
+            actor=actor,
+            park=park,
+            kind=kind,
+            name=name,
+            name_en=name_en,
+            place=place,
+            place_en=place_en,
+            phone=phone,
+            operator=operator if run_by_operator else None,
+            hours_note=note,
+            hours_note_en=note_en,
+            periods=periods,
+        )
+    today = timezone.localdate()
+    services.service_notice_create(
+        actor=actor,
+        service_point=points["canteen1"],
+        title="二楼装修，一楼照常供餐",
+        title_en="First floor under renovation; the ground floor serves as usual",
+        body="第一学生食堂二楼本周装修，请到一楼或第二食堂就餐。",
+        body_en="The first floor of Canteen No. 1 is being renovated this week: please eat on the ground floor "
+        "or at Canteen No. 2.",
+        valid_from=today - datetime.timedelta(days=1),
+        valid_to=today + datetime.timedelta(days=6),
+    )
+    saturday = today + datetime.timedelta(days=(5 - today.weekday()) % 7 or 7)
+    services.service_notice_create(
+        actor=actor,
+        service_point=points["barber2"],
+        title="周六设备检修，暂停营业",
+        title_en="Closed on Saturday for maintenance",
+        body="因设备检修，本周六暂停营业一天。",
+        body_en="Closed for one day on Saturday while the equipment is serviced.",
+        valid_from=saturday,
+        valid_to=saturday,
+        closes_point=True,
+    )
+    say(f"{len(points)} service points with their opening hours and notices")

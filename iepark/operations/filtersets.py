@@ -1,0 +1,49 @@
+"""FilterSets shared by the operations list pages and the API (one filter definition per model)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from iepark.core.filtersets import SearchFilterSet, scoped_choice
+from iepark.core.models import Organisation, Park
+
+from .choices import ServicePointKind
+from .models import ServiceNotice, ServicePoint
+from .policy import current_notice_q
+from .selectors import open_now_condition
+
+# --- service points -----------------------------------------------------------------------------
+
+
+class ServicePointFilterSet(SearchFilterSet):
+    search_fields = ("name", "name_en", "place", "place_en")
+    kind = django_filters.MultipleChoiceFilter(choices=ServicePointKind.choices, label=_("kind"))
+    open_now = django_filters.BooleanFilter(method="filter_open_now", label=_("open now"))
+    open_at = django_filters.IsoDateTimeFilter(method="filter_open_at", label=_("open at (date and time)"))
+    park = scoped_choice(Park, _("park"))
+    operator = scoped_choice(Organisation, _("operator"))
+
+    class Meta:
+        model = ServicePoint
+        fields = ["q", "kind", "open_now", "open_at", "is_active", "park", "operator"]
+
+    def filter_open_now(self, queryset, name, value):
+        condition = open_now_condition()
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_open_at(self, queryset, name, value):
+        return queryset.filter(open_now_condition(value))
+
+
+class ServiceNoticeFilterSet(SearchFilterSet):
+    search_fields = ("title", "title_en", "body", "body_en")
+    service_point = scoped_choice(ServicePoint, _("service point"))
+    current = django_filters.BooleanFilter(method="filter_current", label=_("valid today"))
+
+    class Meta:
+        model = ServiceNotice
+        fields = ["q", "service_point", "current", "closes_point"]
+
+    def filter_current(self, queryset, name, value):
+        return queryset.filter(current_notice_q()) if value else queryset.exclude(current_notice_q())

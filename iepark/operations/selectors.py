@@ -1,0 +1,155 @@
+"""
+Reads of park operations, always scoped by the acting user through the policy
+(or, for the public portal, by ``policy.public``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from iepark.core import policy
+from iepark.core.models import Park
+from iepark.core.policy import Action
+
+from . import hours
+from .models import OpeningPeriod, ServiceNotice, ServicePoint
+from .policy import current_notice_q
+
+# --- service points -----------------------------------------------------------------------------
+
+
+def _closed_on(day: datetime.date, point_ref: str) -> QuerySet[ServiceNotice]:
+    """Return the closing notices valid on ``day`` of the outer query's service point (``OuterRef(point_ref)``)."""
+    return ServiceNotice.objects.filter(service_point=OuterRef(point_ref), closes_point=True).filter(
+        current_notice_q(day)
+    )
+
+
+def open_now_condition(when: datetime.datetime | None = None) -> Q:
+    """
+    Return the condition "open at ``when``" over service points, in SQL (``hours.is_open``'s rule).
+
+    Open if active, not closed by a notice today, and either a period of today has
+    started and not ended (or runs past midnight), or a period of yesterday runs past
+    midnight and has not ended yet (unless yesterday was closed by a notice).
+    """
+    moment = hours.local(when or timezone.now())
+    today, now = moment.date(), moment.time()
+    yesterday = today - datetime.timedelta(days=1)
+    overnight = Q(closes__lte=F("opens"))
+    started_today = OpeningPeriod.objects.filter(
+        service_point=OuterRef("pk"), weekday=today.weekday(), opens__lte=now
+    ).filter(overnight | Q(closes__gt=now))
+    from_yesterday = (
+        OpeningPeriod.objects.filter(service_point=OuterRef("pk"), weekday=yesterday.weekday(), closes__gt=now)
+        .filter(overnight)
+        .exclude(Exists(_closed_on(yesterday, "service_point")))
+    )
+    closed_today = _closed_on(today, "pk")
+    return Q(is_active=True) & (Exists(started_today) | Exists(from_yesterday)) & ~Exists(closed_today)
+
+
+def annotate_open_now(queryset: QuerySet[ServicePoint], when: datetime.datetime | None = None) -> QuerySet:
+    """Annotate each service point with ``open_now`` at ``when`` (one query for the whole list)."""
+    return queryset.annotate(open_now=ExpressionWrapper(open_now_condition(when), output_field=BooleanField()))
+
+
+def service_point_list(
+    *, user: Any, action: Action = Action.VIEW, when: datetime.datetime | None = None
+) -> QuerySet[ServicePoint]:
+    """Return the service points ``user`` may see (or change), each annotated with ``open_now``."""
+    qs = ServicePoint.objects.select_related("park", "operator").prefetch_related("periods")
+    return annotate_open_now(policy.restrict(qs, user, action), when)
+
+
+def service_notice_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[ServiceNotice]:
+    return policy.restrict(ServiceNotice.objects.select_related("service_point", "service_point__park"), user, action)
+
+
+def current_notices(*, notices: QuerySet[ServiceNotice], today: datetime.date | None = None) -> QuerySet:
+    """Return the notices of ``notices`` valid on ``today``."""
+    return notices.filter(current_notice_q(today))
+
+
+# --- what a page shows of a point's week ------------------------------------------------------------
+
+
+@dataclass
+class DayHours:
+    weekday: int
+    label: str
+    periods: list[hours.Period]
+    closed: bool = False  # closed by a notice (today only)
+    is_today: bool = False
+
+
+@dataclass
+class WeekHours:
+    """A point's week as pages show it: each day's periods, today marked, whether it is open now."""
+
+    days: list[DayHours] = field(default_factory=list)
+    open_now: bool = False
+
+    @property
+    def today(self) -> DayHours | None:
+        return next((d for d in self.days if d.is_today), None)
+
+
+def week_hours(
+    point: ServicePoint, *, closed_dates: set[datetime.date] | None = None, when: datetime.datetime | None = None
+) -> WeekHours:
+    """Return ``point``'s week (its periods prefetched or loaded: one query at most)."""
+    from .choices import Weekday
+
+    moment = hours.local(when or timezone.now())
+    periods = [p.as_period() for p in point.periods.all()]
+    closed_dates = closed_dates or set()
+    today = moment.date()
+    days = [
+        DayHours(
+            weekday=day.value,
+            label=str(day.label),
+            periods=hours.periods_on(periods, day.value),
+            closed=day.value == today.weekday() and today in closed_dates,
+            is_today=day.value == today.weekday(),
+        )
+        for day in Weekday
+    ]
+    is_open = point.is_active and hours.is_open(periods, moment, closed_dates)
+    return WeekHours(days=days, open_now=is_open)
+
+
+def closed_dates_around(point: ServicePoint, when: datetime.datetime | None = None) -> set[datetime.date]:
+    """Return which of yesterday and today a closing notice of ``point`` covers (what ``is_open`` needs)."""
+    today = hours.local(when or timezone.now()).date()
+    days = {today - datetime.timedelta(days=1), today}
+    rows = point.notices.filter(closes_point=True, valid_from__lte=today).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today - datetime.timedelta(days=1))
+    )
+    return {d for d in days for n in rows if n.is_current(d)}
+
+
+# --- the public portal ------------------------------------------------------------------------------
+
+
+def service_point_public_list(*, park: Park, when: datetime.datetime | None = None) -> QuerySet[ServicePoint]:
+    """Return ``park``'s active service points with their periods and today's notices (three queries)."""
+    notices = policy.public(ServiceNotice.objects.all()).order_by("valid_from", "pk")
+    return annotate_open_now(
+        policy.public(ServicePoint.objects.filter(park=park))
+        .prefetch_related("periods", Prefetch("notices", queryset=notices, to_attr="public_notices"))
+        .order_by("kind", "name", "pk"),
+        when,
+    )
+
+
+def service_point_public_week(point: ServicePoint, when: datetime.datetime | None = None) -> WeekHours:
+    """Return the week of a point from ``service_point_public_list`` (its notices prefetched: no query)."""
+    today = hours.local(when or timezone.now()).date()
+    closed = {today} if any(n.closes_point for n in getattr(point, "public_notices", [])) else set()
+    return week_hours(point, closed_dates=closed, when=when)
