@@ -9,9 +9,9 @@ class OperationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Policy rules register themselves on import; the demo park gets this app's part.
+        # Policy rules and background tasks register themselves on import; the demo park gets this app's part.
         from iepark.core.demo.builder import register_demo_extension
 
-        from . import demo, policy  # noqa: F401
+        from . import demo, policy, tasks  # noqa: F401
 
         register_demo_extension(demo.build)

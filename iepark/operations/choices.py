@@ -44,3 +44,18 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
+
+
+# --- dormitories ------------------------------------------------------------------------------
+
+
+class DormGenderPolicy(models.TextChoices):
+    MIXED = "mixed", _("Rooms of either gender")
+    FEMALE = "female", _("Women only")
+    MALE = "male", _("Men only")
+
+
+class AllocationStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

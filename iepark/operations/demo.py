@@ -5,17 +5,24 @@ Service points: two canteens, the supermarket, the clinic, two barber shops,
 the express collection point, a bank ATM, a print shop and the gym, with
 realistic hours (meal times, an ATM open around the clock, a night clinic
 service running past midnight), one notice valid today and one upcoming closure.
+
+Dormitories: four buildings (two for women, two for men) sized for the park's
+students in the park (rooms of four beds, ten to a floor, the first room of
+each floor accessible, about 12% spare beds), and the students allocated by the
+engine through the same service as the allocation page (synchronously).
 """
 
 from __future__ import annotations
 
 import datetime
+import math
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
 from iepark.core import selectors as core_selectors
-from iepark.core.choices import OrganisationKind
+from iepark.core.choices import OrganisationKind, StudentStatus
 
 from . import hours, selectors, services
 from .choices import ServicePointKind
@@ -175,8 +182,14 @@ POINTS: list[tuple[str, str, str, str, str, str, str, bool, list[hours.Period], 
 
 
 def build(park: Any, *, actor: Any, seed: int = 0, say: Any = None) -> None:
-    """Add the demo park's service points and notices (once per park; deterministic whatever ``seed``)."""
+    """Add the demo park's service points and dormitories (once per park; deterministic for ``seed``)."""
     say = say or (lambda message: None)
+    build_service_points(park, actor=actor, say=say)
+    build_dormitories(park, actor=actor, seed=seed, say=say)
+
+
+def build_service_points(park: Any, *, actor: Any, say: Any) -> None:
+    """Add the demo park's service points and notices (once per park)."""
     if selectors.service_point_list(user=actor).filter(park=park).exists():
         return
     operator = (
@@ -226,3 +239,58 @@ def build(park: Any, *, actor: Any, seed: int = 0, say: Any = None) -> None:
         closes_point=True,
     )
     say(f"{len(points)} service points with their opening hours and notices")
+
+
+# --- dormitories ---------------------------------------------------------------------------------
+
+ROOMS_PER_FLOOR = 10
+BEDS_PER_ROOM = 4
+SPARE = 0.12  # share of beds left free for later arrivals
+# (name, name_en, gender) of the four buildings: two for women, two for men.
+DORM_BUILDINGS = [
+    ("1号公寓楼（女）", "Residence 1 (women)", "female"),
+    ("2号公寓楼（女）", "Residence 2 (women)", "female"),
+    ("3号公寓楼（男）", "Residence 3 (men)", "male"),
+    ("4号公寓楼（男）", "Residence 4 (men)", "male"),
+]
+
+
+def _floors_for(students: int) -> int:
+    beds = math.ceil(students * (1 + SPARE))
+    return max(1, math.ceil(beds / (ROOMS_PER_FLOOR * BEDS_PER_ROOM)))
+
+
+def build_dormitories(park: Any, *, actor: Any, seed: int, say: Any) -> None:
+    """Add four buildings sized for the park's students in the park and allocate those students (once per park)."""
+    if selectors.dorm_building_list(user=actor).filter(park=park).exists():
+        return
+    students = list(
+        core_selectors.student_list(user=actor)
+        .filter(college__park=park, status__in=[StudentStatus.IN_PARK, StudentStatus.ENROLLED])
+        .exclude(person__gender="")
+        .order_by("college_id", "cohort_year", "major_id", "student_number", "pk")
+        .values_list("pk", "person__gender")
+    )
+    counts = {g: sum(1 for _pk, gender in students if gender == g) for g in ("female", "male")}
+    rooms = 0
+    for index, (name, name_en, gender) in enumerate(DORM_BUILDINGS):
+        floors = math.ceil(_floors_for(counts[gender]) / 2)  # the gender's two buildings share its floors
+        building = services.dorm_building_create(
+            actor=actor, park=park, name=name, name_en=name_en, gender_policy=gender
+        )
+        for floor in range(1, floors + 1):
+            for n in range(1, ROOMS_PER_FLOOR + 1):
+                services.dorm_room_create(
+                    actor=actor,
+                    building=building,
+                    floor=floor,
+                    number=f"{index + 1}{floor:02d}{n:02d}",
+                    gender=gender,
+                    beds_count=BEDS_PER_ROOM,
+                    accessible=n == 1,
+                    facilities="独立卫生间、书桌、空调" if n % 2 else "书桌、空调",
+                    monthly_fee=Decimal("150.00") if n % 2 else Decimal("100.00"),
+                )
+                rooms += 1
+    run = services.allocate(actor=actor, park=park, students=[pk for pk, _gender in students], seed=seed)
+    say(f"{len(DORM_BUILDINGS)} dormitory buildings, {rooms} rooms; {run.placed} students allocated to beds")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from iepark.core.filtersets import SearchFilterSet, scoped_choice
+from iepark.core.filtersets import SearchFilterSet, scoped, scoped_choice
 from iepark.core.models import Organisation, Park
 
 from .choices import ServicePointKind
-from .models import ServiceNotice, ServicePoint
+from .models import AllocationRun, Bed, BedAssignment, DormBuilding, DormRoom, ServiceNotice, ServicePoint
 from .policy import current_notice_q
 from .selectors import open_now_condition
 
@@ -47,3 +48,54 @@ class ServiceNoticeFilterSet(SearchFilterSet):
 
     def filter_current(self, queryset, name, value):
         return queryset.filter(current_notice_q()) if value else queryset.exclude(current_notice_q())
+
+
+# --- dormitories ---------------------------------------------------------------------------------
+
+
+class DormBuildingFilterSet(SearchFilterSet):
+    search_fields = ("name", "name_en")
+    park = scoped_choice(Park, _("park"))
+
+    class Meta:
+        model = DormBuilding
+        fields = ["q", "park", "gender_policy"]
+
+
+class DormRoomFilterSet(SearchFilterSet):
+    search_fields = ("number", "facilities", "building__name")
+    building = scoped_choice(DormBuilding, _("building"))
+    has_free_bed = django_filters.BooleanFilter(method="filter_free", label=_("has a free bed"))
+
+    class Meta:
+        model = DormRoom
+        fields = ["q", "building", "floor", "gender", "accessible", "has_free_bed"]
+
+    def filter_free(self, queryset, name, value):
+        free = Bed.objects.filter(room=OuterRef("pk")).exclude(
+            Exists(BedAssignment.objects.filter(bed=OuterRef("pk"), end_date__isnull=True))
+        )
+        return queryset.filter(Exists(free)) if value else queryset.exclude(Exists(free))
+
+
+class BedAssignmentFilterSet(SearchFilterSet):
+    search_fields = ("student__person__name", "student__student_number", "bed__room__number")
+    current = django_filters.BooleanFilter(field_name="end_date", lookup_expr="isnull", label=_("current"))
+    building = django_filters.ModelChoiceFilter(
+        field_name="bed__room__building", queryset=scoped(DormBuilding), label=_("building")
+    )
+    room = django_filters.NumberFilter(field_name="bed__room", label=_("room"))
+    student = django_filters.NumberFilter(field_name="student", label=_("student"))
+
+    class Meta:
+        model = BedAssignment
+        fields = ["q", "current", "building", "room", "student"]
+
+
+class AllocationRunFilterSet(SearchFilterSet):
+    search_fields = ()
+    park = scoped_choice(Park, _("park"))
+
+    class Meta:
+        model = AllocationRun
+        fields = ["park", "status"]

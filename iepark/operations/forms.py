@@ -14,14 +14,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from iepark.core import selectors as core_selectors
+from iepark.core.choices import COLLEGE_KINDS
 from iepark.core.forms import DateInput, ServiceModelForm, style_form
 from iepark.core.policy import Action, actor_for
 
 from . import hours
 from .choices import Weekday
-from .models import ServiceNotice, ServicePoint
-from .policy import SERVICE_KEEPER_ROLES
-from .selectors import service_point_list
+from .models import DormBuilding, DormRoom, ServiceNotice, ServicePoint
+from .policy import DORM_KEEPER_ROLES, SERVICE_KEEPER_ROLES
+from .selectors import dorm_building_list, free_bed_list, service_point_list, students_without_bed
 
 # --- service points -----------------------------------------------------------------------------
 
@@ -148,3 +149,126 @@ class ServiceNoticeForm(ServiceModelForm):
         self.fields["service_point"].queryset = points
         if self.is_update:
             self.fields["service_point"].disabled = True
+
+
+# --- dormitories ---------------------------------------------------------------------------------
+
+
+def _dorm_keeper_parks(user: Any):
+    """Return the parks whose dormitories ``user`` keeps (all for a superuser)."""
+    parks = core_selectors.park_list(user=user)
+    actor = actor_for(user)
+    return parks if actor.is_superuser else parks.filter(pk__in=actor.parks(DORM_KEEPER_ROLES))
+
+
+class DormBuildingForm(ServiceModelForm):
+    class Meta:
+        model = DormBuilding
+        fields = ["park", "name", "name_en", "gender_policy"]
+
+    def scope_choices(self) -> None:
+        self.fields["park"].queryset = _dorm_keeper_parks(self.user)
+        if self.is_update:
+            self.fields["park"].disabled = True
+        else:
+            self.use_single_choice("park")
+
+
+class DormRoomForm(ServiceModelForm):
+    """A room; its place, gender and number of beds are fixed once it exists (its beds are created with it)."""
+
+    FIXED = ("building", "floor", "number", "gender", "beds_count")
+
+    class Meta:
+        model = DormRoom
+        fields = ["building", "floor", "number", "gender", "beds_count", "accessible", "facilities", "monthly_fee"]
+
+    def scope_choices(self) -> None:
+        self.fields["building"].queryset = dorm_building_list(user=self.user, action=Action.CHANGE).order_by("name")
+        if self.is_update:
+            for name in self.FIXED:
+                self.fields[name].disabled = True
+
+
+class _PlainForm(forms.Form):
+    """A form that is no model form, laid out like the generic edit pages (one group of fields)."""
+
+    def grouped_fields(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        return [(None, list(self.visible_fields()))]
+
+
+class CheckInForm(_PlainForm):
+    """Check a student without a bed in to a free bed."""
+
+    student = forms.ModelChoiceField(label=_("student"), queryset=None)
+    bed = forms.ModelChoiceField(label=_("bed"), queryset=None)
+    start_date = forms.DateField(label=_("check-in date"), widget=DateInput())
+    needs_accessible = forms.BooleanField(label=_("needs an accessible room"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .models import BedAssignment
+
+        parks = _dorm_keeper_parks(user)
+        housed = BedAssignment.objects.filter(end_date__isnull=True).values("student_id")
+        self.fields["student"].queryset = (
+            core_selectors.student_list(user=user)
+            .filter(college__park__in=parks)
+            .exclude(pk__in=housed)
+            .select_related("person")
+            .order_by("student_number")
+        )
+        self.fields["bed"].queryset = free_bed_list(user=user)
+        style_form(self)
+
+
+class CheckOutForm(_PlainForm):
+    end_date = forms.DateField(label=_("check-out date"), widget=DateInput())
+    inspection_note = forms.CharField(
+        label=_("room inspection"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The state of the room and bed at check-out: damage, missing items, cleaning needed."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+
+class AllocationForm(_PlainForm):
+    """Which students without a bed to allocate (by park, cohort year and college) and the seed."""
+
+    park = forms.ModelChoiceField(label=_("park"), queryset=None)
+    cohort_year = forms.IntegerField(label=_("cohort year"), required=False, min_value=1990, max_value=2100)
+    college = forms.ModelChoiceField(label=_("college"), queryset=None, required=False)
+    seed = forms.IntegerField(
+        label=_("seed"),
+        initial=0,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text=_("The same students, beds and seed give the same allocation."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        parks = _dorm_keeper_parks(user)
+        self.fields["park"].queryset = parks
+        self.fields["college"].queryset = (
+            core_selectors.organisation_list(user=user).filter(park__in=parks, kind__in=COLLEGE_KINDS).order_by("name")
+        )
+        if len(parks[:2]) == 1:
+            self.fields["park"].initial = parks[0].pk
+            self.fields["park"].widget = forms.HiddenInput()
+        style_form(self)
+
+    def students(self):
+        data = self.cleaned_data
+        qs = students_without_bed(user=self.user, park=data["park"])
+        if data.get("cohort_year"):
+            qs = qs.filter(cohort_year=data["cohort_year"])
+        if data.get("college"):
+            qs = qs.filter(college=data["college"])
+        return qs.order_by("college_id", "cohort_year", "student_number", "pk")

@@ -1,25 +1,29 @@
 """
 Models of park operations.
 
-Sections: service points (below). Dormitories, work orders, inspections and
-satisfaction surveys (issue 6) are still to come and will be added here.
+Sections: service points, dormitories (buildings, rooms, beds, assignments and
+allocation runs). Work orders, inspections and satisfaction surveys (issue 6)
+are still to come and will be added here.
 """
 
 from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from iepark.core.models import Organisation, Park
+from iepark.core.choices import Gender
+from iepark.core.models import Job, Organisation, Park, Student
 from iepark.core.validators import validate_phone
 
 from . import hours
-from .choices import SERVICE_POINT_ICONS, ServicePointKind, Weekday
+from .choices import SERVICE_POINT_ICONS, AllocationStatus, DormGenderPolicy, ServicePointKind, Weekday
 
 
 def _in_english() -> bool:
@@ -180,3 +184,199 @@ class ServiceNotice(models.Model):
     def is_current(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.valid_from <= today and (self.valid_to is None or self.valid_to >= today)
+
+
+# --- dormitories ---------------------------------------------------------------------------------
+
+
+class DormBuilding(models.Model):
+    """A dormitory building of the park."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="dorm_buildings", verbose_name=_("park"))
+    name = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    gender_policy = models.CharField(
+        _("gender policy"),
+        max_length=10,
+        choices=DormGenderPolicy.choices,
+        default=DormGenderPolicy.MIXED,
+        help_text=_("A building for one gender only takes rooms of that gender."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["park", "name", "pk"]
+        verbose_name = _("dormitory building")
+        verbose_name_plural = _("dormitory buildings")
+        constraints = [models.UniqueConstraint(fields=["park", "name"], name="operations_dorm_building_unique_name")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def audit_owner(self) -> tuple[int | None, int | None]:
+        return self.park_id, None
+
+    @property
+    def display_name(self) -> str:
+        return _localized(self, "name")
+
+
+class DormRoom(models.Model):
+    """A room of a dormitory building: one gender, a number of beds (created with the room)."""
+
+    building = models.ForeignKey(
+        DormBuilding, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("building")
+    )
+    floor = models.SmallIntegerField(_("floor"))
+    number = models.CharField(_("room number"), max_length=20)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    beds_count = models.PositiveSmallIntegerField(
+        _("beds"), default=4, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    accessible = models.BooleanField(_("accessible"), default=False)
+    facilities = models.CharField(
+        _("facilities"), max_length=300, blank=True, help_text=_("E.g. bathroom, desk, air conditioning.")
+    )
+    monthly_fee = models.DecimalField(_("monthly fee (yuan)"), max_digits=8, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["building", "floor", "number", "pk"]
+        verbose_name = _("dormitory room")
+        verbose_name_plural = _("dormitory rooms")
+        constraints = [
+            models.UniqueConstraint(fields=["building", "number"], name="operations_dorm_room_unique_number"),
+            models.CheckConstraint(
+                condition=models.Q(beds_count__gte=1, beds_count__lte=12),
+                name="operations_dorm_room_beds_range",
+                violation_error_message=_("A room has between 1 and 12 beds."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(monthly_fee__gte=0),
+                name="operations_dorm_room_fee_not_negative",
+                violation_error_message=_("The monthly fee cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.building} {self.number}"
+
+    def clean(self) -> None:
+        super().clean()
+        policy = self.building.gender_policy if self.building_id else DormGenderPolicy.MIXED
+        if self.gender and policy != DormGenderPolicy.MIXED and policy != self.gender:
+            raise ValidationError({"gender": _("The building takes rooms of the other gender only.")})
+
+    def audit_owner(self) -> tuple[int | None, int | None]:
+        return self.building.park_id, None
+
+
+class Bed(models.Model):
+    """A bed of a room."""
+
+    room = models.ForeignKey(DormRoom, on_delete=models.CASCADE, related_name="beds", verbose_name=_("room"))
+    label = models.CharField(_("label"), max_length=10)
+
+    class Meta:
+        ordering = ["room", "label", "pk"]
+        verbose_name = _("bed")
+        verbose_name_plural = _("beds")
+        constraints = [models.UniqueConstraint(fields=["room", "label"], name="operations_bed_unique_label")]
+
+    def __str__(self) -> str:
+        return f"{self.room}-{self.label}"
+
+    def audit_owner(self) -> tuple[int | None, int | None]:
+        return self.room.building.park_id, None
+
+
+class AllocationRun(models.Model):
+    """A run of the allocation engine over a park's free beds and a list of students, with its summary."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="allocation_runs", verbose_name=_("park"))
+    seed = models.PositiveIntegerField(_("seed"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AllocationStatus.choices, default=AllocationStatus.QUEUED
+    )
+    students = models.JSONField(_("students"), default=list, blank=True, help_text=_("Ids of the students to place."))
+    weights = models.JSONField(_("weights"), default=dict, blank=True)
+    job = models.ForeignKey(
+        Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("job")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    placed = models.PositiveIntegerField(_("placed"), default=0)
+    unplaced = models.PositiveIntegerField(_("unplaced"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("allocation run")
+        verbose_name_plural = _("allocation runs")
+
+    def __str__(self) -> str:
+        return _("Allocation run %(number)s") % {"number": self.pk}
+
+    def audit_owner(self) -> tuple[int | None, int | None]:
+        return self.park_id, None
+
+
+class BedAssignment(models.Model):
+    """A student's stay in a bed: current while ``end_date`` is empty."""
+
+    bed = models.ForeignKey(Bed, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("bed"))
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, related_name="bed_assignments", verbose_name=_("student")
+    )
+    start_date = models.DateField(_("check-in date"))
+    end_date = models.DateField(_("check-out date"), null=True, blank=True)
+    allocated_by_run = models.ForeignKey(
+        AllocationRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("allocation run"),
+    )
+    inspection_note = models.TextField(_("room inspection on check-out"), blank=True)
+
+    class Meta:
+        ordering = ["bed", "-start_date", "-pk"]
+        verbose_name = _("bed assignment")
+        verbose_name_plural = _("bed assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bed"],
+                condition=models.Q(end_date__isnull=True),
+                name="operations_one_current_student_per_bed",
+                violation_error_message=_("This bed is already taken."),
+            ),
+            models.UniqueConstraint(
+                fields=["student"],
+                condition=models.Q(end_date__isnull=True),
+                name="operations_one_current_bed_per_student",
+                violation_error_message=_("This student already has a bed."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="operations_assignment_dates_in_order",
+                violation_error_message=_("The check-out cannot be before the check-in."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} → {self.bed}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The check-out cannot be before the check-in.")})
+
+    def audit_owner(self) -> tuple[int | None, int | None]:
+        return self.bed.room.building.park_id, self.student.college_id
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None

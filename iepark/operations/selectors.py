@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from iepark.core import policy
@@ -17,7 +17,16 @@ from iepark.core.models import Park
 from iepark.core.policy import Action
 
 from . import hours
-from .models import OpeningPeriod, ServiceNotice, ServicePoint
+from .models import (
+    AllocationRun,
+    Bed,
+    BedAssignment,
+    DormBuilding,
+    DormRoom,
+    OpeningPeriod,
+    ServiceNotice,
+    ServicePoint,
+)
 from .policy import current_notice_q
 
 # --- service points -----------------------------------------------------------------------------
@@ -153,3 +162,143 @@ def service_point_public_week(point: ServicePoint, when: datetime.datetime | Non
     today = hours.local(when or timezone.now()).date()
     closed = {today} if any(n.closes_point for n in getattr(point, "public_notices", [])) else set()
     return week_hours(point, closed_dates=closed, when=when)
+
+
+# --- dormitories ---------------------------------------------------------------------------------
+
+
+def _current(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}end_date__isnull": True})
+
+
+def dorm_building_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[DormBuilding]:
+    """Return the buildings ``user`` may see, each with ``beds_total`` and ``beds_taken`` (one query)."""
+    qs = (
+        DormBuilding.objects.select_related("park")
+        .annotate(
+            beds_total=Count("rooms__beds", distinct=True),
+            beds_taken=Count(
+                "rooms__beds__assignments",
+                filter=Q(rooms__beds__assignments__end_date__isnull=True),
+                distinct=True,
+            ),
+        )
+        .order_by("name", "pk")
+    )
+    return policy.restrict(qs, user, action)
+
+
+def dorm_room_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[DormRoom]:
+    """Return the rooms ``user`` may see, each with ``beds_taken``."""
+    qs = (
+        DormRoom.objects.select_related("building", "building__park")
+        .annotate(
+            beds_taken=Count("beds__assignments", filter=Q(beds__assignments__end_date__isnull=True), distinct=True)
+        )
+        .order_by("building__name", "floor", "number", "pk")
+    )
+    return policy.restrict(qs, user, action)
+
+
+def bed_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[Bed]:
+    return policy.restrict(Bed.objects.select_related("room", "room__building"), user, action)
+
+
+def free_bed_list(*, user: Any) -> QuerySet[Bed]:
+    """Return the beds without a current student that ``user`` may assign."""
+    taken = BedAssignment.objects.filter(bed=OuterRef("pk"), end_date__isnull=True)
+    return (
+        bed_list(user=user, action=Action.CHANGE)
+        .exclude(Exists(taken))
+        .order_by("room__building__name", "room__floor", "room__number", "label")
+    )
+
+
+def bed_assignment_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[BedAssignment]:
+    qs = BedAssignment.objects.select_related(
+        "bed", "bed__room", "bed__room__building", "student", "student__person", "student__college"
+    )
+    return policy.restrict(qs, user, action)
+
+
+def allocation_run_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[AllocationRun]:
+    return policy.restrict(AllocationRun.objects.select_related("park", "job", "created_by"), user, action)
+
+
+def occupancy(*, user: Any, park: Park | None = None) -> list[dict[str, Any]]:
+    """Return beds, taken and free per visible building and room gender (one query), buildings by name."""
+    rooms = policy.restrict(DormRoom.objects.all(), user)
+    if park is not None:
+        rooms = rooms.filter(building__park=park)
+    rows = (
+        rooms.values("building_id", "gender")
+        .annotate(
+            bed_count=Count("beds", distinct=True),
+            taken_count=Count("beds__assignments", filter=Q(beds__assignments__end_date__isnull=True), distinct=True),
+        )
+        .order_by("building_id", "gender")
+    )
+    rows = list(rows)
+    buildings = DormBuilding.objects.in_bulk({r["building_id"] for r in rows})
+    result = [
+        {
+            "building": buildings[r["building_id"]],
+            "gender": r["gender"],
+            "beds": r["bed_count"],
+            "taken": r["taken_count"],
+            "free": r["bed_count"] - r["taken_count"],
+        }
+        for r in rows
+    ]
+    return sorted(result, key=lambda r: (r["building"].name, r["building"].pk, r["gender"]))
+
+
+def students_without_bed(*, user: Any, park: Park) -> QuerySet:
+    """Return the park's students ``user`` may see who hold no current bed."""
+    from iepark.core.models import Student
+
+    housed = BedAssignment.objects.filter(student=OuterRef("pk"), end_date__isnull=True)
+    qs = Student.objects.filter(college__park=park).exclude(Exists(housed))
+    return policy.restrict(qs.select_related("person", "college"), user)
+
+
+@dataclass
+class ExplanationLine:
+    student_id: int
+    student: str
+    code: str
+    text: str
+
+
+def allocation_explanations(run: AllocationRun, *, user: Any) -> list[ExplanationLine]:
+    """Return the run's unmet wishes and unplaced students as sentences in the reader's language."""
+    from iepark.core.models import Major, Organisation, Student
+
+    from .allocation_messages import render
+
+    summary = run.summary or {}
+    ids = {int(sid) for sid in summary.get("explanations", {})} | {row["student"] for row in summary.get("skipped", [])}
+    students = {
+        s.pk: str(s.person) for s in policy.restrict(Student.objects.select_related("person"), user).filter(pk__in=ids)
+    }
+    names = {
+        **{f"b{b.pk}": str(b) for b in DormBuilding.objects.filter(park=run.park_id)},
+        **{f"r{r.pk}": str(r) for r in DormRoom.objects.filter(building__park=run.park_id).select_related("building")},
+        **{str(o.pk): str(o) for o in Organisation.objects.filter(park=run.park_id)},
+        **{f"m{m.pk}": str(m) for m in Major.objects.filter(park=run.park_id)},
+    }
+    lines = []
+    for row in summary.get("skipped", []):
+        sid = row["student"]
+        lines.append(ExplanationLine(sid, students.get(sid, f"#{sid}"), row["code"], render(row["code"], {}, names)))
+    for sid, items in summary.get("explanations", {}).items():
+        for item in items:
+            lines.append(
+                ExplanationLine(
+                    int(sid),
+                    students.get(int(sid), f"#{sid}"),
+                    item["code"],
+                    render(item["code"], item["params"], {**names, **{str(k): v for k, v in students.items()}}),
+                )
+            )
+    return lines

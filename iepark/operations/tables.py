@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iepark.core.tables import EMPTY, BooleanColumn, ChoiceColumn, Column, DateColumn, Table, TemplateColumn
 
-from .models import ServiceNotice, ServicePoint
+from .models import AllocationRun, BedAssignment, DormBuilding, DormRoom, ServiceNotice, ServicePoint
 
 
 def open_now_badge(point: ServicePoint) -> SafeString:
@@ -45,4 +45,61 @@ class ServiceNoticeTable(Table):
         DateColumn("valid_from", order_by="valid_from"),
         DateColumn("valid_to", order_by="valid_to"),
         BooleanColumn("closes_point", order_by="closes_point"),
+    ]
+
+
+# --- dormitories ---------------------------------------------------------------------------------
+
+
+def free_beds(building: DormBuilding) -> SafeString:
+    free = (getattr(building, "beds_total", 0) or 0) - (getattr(building, "beds_taken", 0) or 0)
+    css = "text-bg-success" if free else "text-bg-secondary"
+    return format_html('<span class="badge {}">{}</span>', css, free)
+
+
+class DormBuildingTable(Table):
+    model = DormBuilding
+    columns = [
+        Column("name", linkify=True, order_by="name"),
+        Column("name_en", order_by="name_en"),
+        ChoiceColumn("gender_policy", as_badge=False),
+        Column("beds_total", label=_("Beds"), order_by="beds_total"),
+        Column("beds_taken", label=_("Taken"), order_by="beds_taken"),
+        TemplateColumn("free", label=_("Free"), render=free_beds),
+    ]
+
+
+class DormRoomTable(Table):
+    model = DormRoom
+    columns = [
+        Column("number", linkify=True, order_by="number"),
+        Column("building", order_by="building__name"),
+        Column("floor", order_by="floor"),
+        ChoiceColumn("gender", as_badge=False),
+        Column("beds_count", order_by="beds_count"),
+        Column("beds_taken", label=_("Taken")),
+        BooleanColumn("accessible"),
+        Column("monthly_fee", order_by="monthly_fee"),
+    ]
+
+
+class BedAssignmentTable(Table):
+    model = BedAssignment
+    columns = [
+        Column("student", linkify=True, order_by="student__student_number"),
+        Column("bed", order_by="bed__room__number"),
+        DateColumn("start_date", order_by="start_date"),
+        DateColumn("end_date", order_by="end_date"),
+    ]
+
+
+class AllocationRunTable(Table):
+    model = AllocationRun
+    columns = [
+        Column("pk", label=_("Run"), linkify=True, order_by="pk"),
+        ChoiceColumn("status"),
+        Column("seed"),
+        Column("placed", order_by="placed"),
+        Column("unplaced", order_by="unplaced"),
+        Column("created_by"),
     ]

@@ -173,9 +173,10 @@ def _student(world, serial, college=None):
 class TestStudentAccess(ApiAccessSuite):
     basename = "student"
     readers = ("manager_a", "coordinator")
-    readonly = ("committee", "teacher_a", "student_a")
+    # The operating company sees the park's students to house them (granted by operations), read-only.
+    readonly = ("committee", "teacher_a", "student_a", "operator")
     writer = "college_a_admin"
-    outsiders = ("college_b_admin", "student_b", "hr_e1", "mentor_e1", "operator", "other_admin", "outsider")
+    outsiders = ("college_b_admin", "student_b", "hr_e1", "mentor_e1", "other_admin", "outsider")
     page_list, page_detail, page_edit = "student_list", "student_detail", "student_edit"
 
     def own(self, world):

@@ -56,3 +56,22 @@ def test_demo_runs_once_per_park_and_shows_on_the_portal(world, client):
         from iepark.operations import selectors
 
         assert selectors.week_hours(atm, when=timezone.now()).open_now
+
+
+def test_demo_builds_dormitories_and_allocates_the_parks_students(world):
+    from iepark.operations.models import AllocationRun, BedAssignment, DormBuilding
+    from iepark.operations.tests.factories import make_students
+
+    make_students(world, 30, gender="female")
+    make_students(world, 20, gender="male", start=100)
+    said = _build(world)
+    assert DormBuilding.objects.filter(park=world.park).count() == 4
+    run = AllocationRun.objects.get(park=world.park)
+    assert run.placed == 50 and run.unplaced == 0  # world's own students have no gender recorded: left out
+    assert BedAssignment.objects.filter(end_date__isnull=True).count() == 50
+    from iepark.operations import selectors
+
+    rows = selectors.occupancy(user=get_user_model().objects.get(username="demo-admin"), park=world.park)
+    assert all(row["free"] > 0 for row in rows if row["taken"])
+    assert any("dormitory buildings" in line for line in said)
+    assert audit_count(BedAssignment, "create") == 50
