@@ -491,6 +491,11 @@ def attach_relation_labels(events: Any, user: Any) -> None:
                 continue
             if model_field.many_to_one and isinstance(pair, list):
                 wanted[model_field.related_model].update(v for v in pair if v not in (None, ""))
+            elif model_field.many_to_many and isinstance(pair, list):
+                # Many-to-many changes record the before and after lists of ids.
+                wanted[model_field.related_model].update(
+                    v for side in pair if isinstance(side, list) for v in side if v not in (None, "")
+                )
     labels: dict[type[models.Model], dict[Any, str]] = {}
     for related_model, ids in wanted.items():
         try:
@@ -539,6 +544,8 @@ def _change_value(value: Any, choices: dict[Any, Any], is_relation: bool, names:
     """Show a recorded value with its choice label, and a related row by name (or ``#id`` if not visible)."""
     if value is None or value == "":
         return value
+    if isinstance(value, list):  # a many-to-many field's ids
+        return ", ".join(str(_change_value(v, choices, is_relation, names)) for v in value) or "—"
     if choices and value in choices:
         return choices[value]
     if is_relation:

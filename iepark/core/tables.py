@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.template.defaultfilters import date as date_filter
 from django.urls import NoReverseMatch
@@ -163,6 +163,45 @@ def may_link(obj: models.Model) -> bool:
     if key not in cache:
         note_visible([obj])
     return cache.get(key, True)
+
+
+def _model_of(object_type: str) -> type[models.Model] | None:
+    from django.apps import apps
+
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def note_visible_events(events: Iterable[Any]) -> None:
+    """Find out, in one query per kind of object, which objects of these audit events the reader may open."""
+    scope = _reader_scope()
+    if scope is None:
+        return
+    from collections import defaultdict
+
+    wanted: dict[type[models.Model], list[Any]] = defaultdict(list)
+    for event in events:
+        model = _model_of(event.object_type)
+        if model is not None:
+            try:
+                wanted[model].append(model(pk=model._meta.pk.to_python(event.object_id)))
+            except ValidationError:
+                continue
+    for objects in wanted.values():
+        note_visible(objects)
+
+
+def may_open(object_type: str, object_id: Any) -> bool:
+    """Return whether the reader may open the object ``object_type`` #``object_id`` (True outside a request)."""
+    model = _model_of(object_type)
+    if model is None or _reader_scope() is None:
+        return True
+    try:
+        return may_link(model(pk=model._meta.pk.to_python(object_id)))
+    except ValidationError:
+        return False
 
 
 def object_link(obj: models.Model, text: Any = None) -> SafeString:
@@ -506,7 +545,9 @@ class TeacherTable(Table):
 def _audit_object_cell(event: AuditEvent) -> SafeString:
     from .generic_views import object_url_for
 
-    url = None if event.action == AuditAction.DELETE else object_url_for(event.object_type, event.object_id)
+    url = None
+    if event.action != AuditAction.DELETE and may_open(event.object_type, event.object_id):
+        url = object_url_for(event.object_type, event.object_id)
     label = format_html(
         '{} <span class="text-body-tertiary small">{} #{}</span>',
         event.object_repr,

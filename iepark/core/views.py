@@ -160,6 +160,7 @@ def home(request: HttpRequest) -> HttpResponse:
     recent_events = None
     if _visible(actor, sees_audit_log):
         recent_events = list(selectors.audit_event_list(user=user)[:8])
+        tables.note_visible_events(recent_events)
     recent_jobs = list(selectors.job_list(user=user).filter(created_by=user)[:5])
     context = {
         "person": getattr(user, "person", None) if actor.person_id else None,
@@ -631,6 +632,7 @@ class AuditEventListView(generic.ObjectListView):
 
     def prepare_rows(self, rows):
         generic.attach_relation_labels(rows, self.request.user)
+        tables.note_visible_events(rows)
 
     def customize_filter_form(self, form):
         # Offer the kinds of object by name instead of a free-text "app.model" label.

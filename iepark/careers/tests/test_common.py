@@ -76,6 +76,18 @@ def test_many_to_many_changes_are_audited(world):
     assert event.changes["majors"] == [[world.major.pk], sorted([world.major.pk, other.pk])]
 
 
+def test_history_and_audit_log_name_many_to_many_changes(world, browser_client):
+    from iepark.core.models import Major
+
+    posting = make_posting(world)
+    other = Major.objects.create(park=world.park, code="430201", name="电厂热能动力装置", name_en="Power plant")
+    audit.audited_update(actor=world.hr_e1, instance=posting, data={"majors": [world.major, other]})
+    client = browser_client(world.hr_e1)
+    for url in (f"/postings/{posting.pk}/history/", "/audit/"):
+        body = client.get(url).content.decode()
+        assert "电厂热能动力装置" in body, url
+
+
 def test_admin_reads_careers_rows_through_the_policy(world, client):
     make_posting(world, title="E1 岗位")
     # Another enterprise's posting awaiting vetting is not for E1's eyes (an approved one would be).
@@ -140,3 +152,21 @@ def test_pages_link_only_to_what_the_reader_may_open(world, browser_client):
     # The park administrator may open both.
     admin_page = browser_client(world.park_admin).get("/applications/").content.decode()
     assert enterprise_link in admin_page
+
+
+def test_audit_log_links_only_objects_the_reader_may_open(world, browser_client):
+    from iepark.careers.employers import services as employer_services
+
+    make_posting(world, title="已发布")  # an approved posting, for comparison
+    draft = employer_services.posting_create(
+        actor=world.hr_e1,
+        enterprise=world.enterprise_1,
+        title="草稿岗位",
+        description="尚未提交审核。",
+        headcount=1,
+    )
+    link = f'href="/postings/{draft.pk}/"'
+    # The committee reads the park's audit log, but a draft posting is the enterprise's own business.
+    committee_log = browser_client(world.users["committee"]).get("/audit/").content.decode()
+    assert "草稿岗位" in committee_log and link not in committee_log
+    assert link in browser_client(world.hr_e1).get("/audit/").content.decode()

@@ -117,6 +117,6 @@ def minutes(value: Any) -> int:
 @register.filter
 def audit_object_url(event: Any) -> str | None:
     """Return the page of the object an audit event is about (None once deleted or without a page)."""
-    if event.action == "delete":
+    if event.action == "delete" or not tables.may_open(event.object_type, event.object_id):
         return None
     return generic_views.object_url_for(event.object_type, event.object_id)
