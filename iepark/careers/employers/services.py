@@ -220,43 +220,56 @@ def employer_profile_submit(*, actor: Any, profile: EmployerProfile) -> Employer
 
 def employer_profile_approve(*, actor: Any, profile: EmployerProfile) -> EmployerProfile:
     """Approve a profile awaiting vetting (a vetter of its park); its HR is notified."""
-    _require_vetter(actor, profile, profile.organisation.park_id)
-    with transaction.atomic():
-        profile = _locked(profile)
-        if profile.vetting_status != VettingStatus.SUBMITTED:
-            raise ValidationError(
-                {
-                    "vetting_status": _("Only a profile awaiting vetting can be approved; this one is “%(status)s”.")
-                    % {"status": _status_label(profile.vetting_status)}
-                },
-                code="bad_transition",
-            )
-        data = {"vetting_status": VettingStatus.APPROVED, "rejection_reason": "", **_vetting_done(actor)}
-        audited_update(actor=actor, instance=profile, data=data)
-        _notify_profile_vetted(profile)
-    return profile
+    return _vet(
+        actor,
+        profile,
+        profile.organisation.park_id,
+        allowed={VettingStatus.SUBMITTED},
+        refusal=_("Only a profile awaiting vetting can be approved; this one is “%(status)s”."),
+        data={"vetting_status": VettingStatus.APPROVED, "rejection_reason": ""},
+        then=_notify_profile_vetted,
+    )
 
 
 def employer_profile_reject(*, actor: Any, profile: EmployerProfile, reason: str) -> EmployerProfile:
     """Reject a profile awaiting vetting, or withdraw its approval, with a reason; its HR is notified."""
-    _require_vetter(actor, profile, profile.organisation.park_id)
-    reason = _reason(reason)
+    return _vet(
+        actor,
+        profile,
+        profile.organisation.park_id,
+        allowed=REJECTABLE,
+        refusal=_("Only a profile awaiting vetting or approved can be rejected; this one is “%(status)s”."),
+        data={"vetting_status": VettingStatus.REJECTED, "rejection_reason": reason},
+        then=_notify_profile_vetted,
+    )
+
+
+def _vet(
+    actor: Any,
+    obj: Any,
+    park_id: int,
+    *,
+    allowed: Any,
+    refusal: Any,
+    data: dict[str, Any],
+    then: Any,
+) -> Any:
+    """
+    Record a vetter's decision on a profile or posting: check the vetter, lock the row, check its status,
+    write the decision (with who and when) through the audit, and notify with ``then(obj)``.
+    """
+    _require_vetter(actor, obj, park_id)
+    if data["vetting_status"] == VettingStatus.REJECTED:
+        data = {**data, "rejection_reason": _reason(data["rejection_reason"])}
     with transaction.atomic():
-        profile = _locked(profile)
-        if profile.vetting_status not in REJECTABLE:
+        obj = _locked(obj)
+        if obj.vetting_status not in allowed:
             raise ValidationError(
-                {
-                    "vetting_status": _(
-                        "Only a profile awaiting vetting or approved can be rejected; this one is “%(status)s”."
-                    )
-                    % {"status": _status_label(profile.vetting_status)}
-                },
-                code="bad_transition",
+                {"vetting_status": refusal % {"status": _status_label(obj.vetting_status)}}, code="bad_transition"
             )
-        data = {"vetting_status": VettingStatus.REJECTED, "rejection_reason": reason, **_vetting_done(actor)}
-        audited_update(actor=actor, instance=profile, data=data)
-        _notify_profile_vetted(profile)
-    return profile
+        audited_update(actor=actor, instance=obj, data={**data, **_vetting_done(actor)})
+        then(obj)
+    return obj
 
 
 def _notify_profile_vetted(profile: EmployerProfile) -> None:
@@ -482,43 +495,28 @@ def posting_submit(*, actor: Any, posting: Posting) -> Posting:
 
 def posting_approve(*, actor: Any, posting: Posting) -> Posting:
     """Approve a posting awaiting vetting (a vetter of its park); its enterprise's HR is notified."""
-    _require_vetter(actor, posting, posting.enterprise.park_id)
-    with transaction.atomic():
-        posting = _locked(posting)
-        if posting.vetting_status != VettingStatus.SUBMITTED:
-            raise ValidationError(
-                {
-                    "vetting_status": _("Only a posting awaiting vetting can be approved; this one is “%(status)s”.")
-                    % {"status": _status_label(posting.vetting_status)}
-                },
-                code="bad_transition",
-            )
-        data = {"vetting_status": VettingStatus.APPROVED, "rejection_reason": "", **_vetting_done(actor)}
-        audited_update(actor=actor, instance=posting, data=data)
-        _notify_posting_vetted(posting)
-    return posting
+    return _vet(
+        actor,
+        posting,
+        posting.enterprise.park_id,
+        allowed={VettingStatus.SUBMITTED},
+        refusal=_("Only a posting awaiting vetting can be approved; this one is “%(status)s”."),
+        data={"vetting_status": VettingStatus.APPROVED, "rejection_reason": ""},
+        then=_notify_posting_vetted,
+    )
 
 
 def posting_reject(*, actor: Any, posting: Posting, reason: str) -> Posting:
     """Reject a posting awaiting vetting, or withdraw its approval, with a reason; its HR is notified."""
-    _require_vetter(actor, posting, posting.enterprise.park_id)
-    reason = _reason(reason)
-    with transaction.atomic():
-        posting = _locked(posting)
-        if posting.vetting_status not in REJECTABLE:
-            raise ValidationError(
-                {
-                    "vetting_status": _(
-                        "Only a posting awaiting vetting or approved can be rejected; this one is “%(status)s”."
-                    )
-                    % {"status": _status_label(posting.vetting_status)}
-                },
-                code="bad_transition",
-            )
-        data = {"vetting_status": VettingStatus.REJECTED, "rejection_reason": reason, **_vetting_done(actor)}
-        audited_update(actor=actor, instance=posting, data=data)
-        _notify_posting_vetted(posting)
-    return posting
+    return _vet(
+        actor,
+        posting,
+        posting.enterprise.park_id,
+        allowed=REJECTABLE,
+        refusal=_("Only a posting awaiting vetting or approved can be rejected; this one is “%(status)s”."),
+        data={"vetting_status": VettingStatus.REJECTED, "rejection_reason": reason},
+        then=_notify_posting_vetted,
+    )
 
 
 def posting_close(*, actor: Any, posting: Posting) -> Posting:
