@@ -6,6 +6,12 @@ from rest_framework.test import APIClient
 from iepark.testing import build_world
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    """Uploaded files (attachments) go to a temporary folder, never into the checkout's var/."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+
+
 @pytest.fixture
 def world(db):
     return build_world()

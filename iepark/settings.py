@@ -166,6 +166,9 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+# Attachments (photos, PDFs): the largest file accepted, and how many at once.
+IEPARK_UPLOAD_MAX_BYTES = int(os.environ.get("IEPARK_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+IEPARK_UPLOAD_MAX_FILES = int(os.environ.get("IEPARK_UPLOAD_MAX_FILES", "10"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -9,4 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the background tasks, so every runner (web thread or Celery worker) knows them.
+        # The attachments module registers its policy rule.
+        from . import attachments  # noqa: F401
         from .io import tasks  # noqa: F401

@@ -427,3 +427,63 @@ class ImportUpload(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    """Store under a random name (the original name is kept in ``name``): nothing guessable, no clashes."""
+    import uuid
+
+    return f"attachments/{instance.content_type.app_label}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class AttachmentKind(models.TextChoices):
+    IMAGE = "image", _("Image")
+    PDF = "pdf", _("PDF document")
+
+
+class Attachment(models.Model):
+    """
+    A photo or PDF attached to any object (a work order, an inspection finding, a policy document…).
+
+    Written only by ``iepark.core.attachments``, which checks the content (not the name) first.
+    Whoever may see the parent object sees its attachments (see the policy rule there).
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=255)
+    name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices)
+    mime = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="core_attachment_parent")]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def extension(self) -> str:
+        return {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf"}.get(
+            self.mime, ""
+        )
+
+    @property
+    def parent(self) -> models.Model | None:
+        model = self.content_type.model_class()
+        return model._default_manager.filter(pk=self.object_id).first() if model else None
+
+    def audit_owner(self) -> tuple[int | None, int | None]:
+        from .audit import _owner
+
+        parent = self.parent
+        return _owner(parent) if parent is not None else (None, None)

@@ -26,6 +26,8 @@ urlpatterns = [
     *object_urlpatterns_from("students", Student, views),
     *object_urlpatterns_from("teachers", Teacher, views),
     path("audit/", views.AuditEventListView.as_view(), name="auditevent_list"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/cancel/", views.job_cancel, name="job_cancel"),
 ]

@@ -673,3 +673,44 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "core/includes/job_progress.html", {"job": job, "can_cancel": False})
     messages.info(request, _("Cancellation was requested."))
     return redirect("job_detail", pk=job.pk)
+
+
+# --- attachments --------------------------------------------------------------------------------
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve an attachment to whoever may see its parent object (404 for anybody else)."""
+    from django.http import FileResponse
+
+    from .models import Attachment
+
+    attachment = get_object_or_404(policy.restrict(Attachment.objects.all(), request.user), pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.mime,
+        as_attachment=request.GET.get("download") == "1",
+        filename=attachment.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    if attachment.kind == "image":
+        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an attachment (whoever may change its parent, or its uploader) and go back."""
+    from . import attachments
+    from .models import Attachment
+
+    attachment = get_object_or_404(policy.restrict(Attachment.objects.all(), request.user), pk=pk)
+    if not policy.can(request.user, policy.Action.DELETE, attachment):
+        raise PermissionDenied
+    parent_type = f"{attachment.content_type.app_label}.{attachment.content_type.model}"
+    attachments.attachment_delete(actor=request.user, attachment=attachment)
+    messages.success(request, _("The file “%(name)s” was deleted.") % {"name": attachment.name})
+    fallback = generic.object_url_for(parent_type, attachment.object_id) or reverse("home")
+    return redirect(generic.safe_return_url(request, fallback))

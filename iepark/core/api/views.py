@@ -28,6 +28,7 @@ from ..filtersets import (
     TeacherFilterSet,
 )
 from . import serializers as s
+from .attachments import AttachmentViewSet
 from .base import ReadOnlyScopedViewSet, ScopedViewSet
 
 
@@ -256,3 +257,4 @@ def register(router) -> None:
     router.register("teachers", TeacherViewSet, basename="teacher")
     router.register("audit-events", AuditEventViewSet, basename="auditevent")
     router.register("jobs", JobViewSet, basename="job")
+    router.register("attachments", AttachmentViewSet, basename="attachment")
