@@ -14,6 +14,7 @@ from PIL import Image
 
 from iepark.core import attachments
 from iepark.core.models import Attachment, AuditEvent, Organisation
+from iepark.testing import ApiAccessSuite
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -194,3 +195,30 @@ def test_form_field_reports_each_bad_file():
         field.clean([upload("a.pdf", PDF), upload("b.exe", b"MZ"), upload("c.gif", b"GIF89a")])
     assert len(exc.value.messages) == 2
     assert [u.name for u in field.clean([upload("a.pdf", PDF)])] == ["a.pdf"]
+
+
+class TestAttachmentAccess(ApiAccessSuite):
+    """/api/v1/attachments/: read by whoever sees the parent, deleted by whoever may change it."""
+
+    basename = "attachment"
+    readers = ("college_a_admin",)
+    readonly = ("student_a", "teacher_a")
+    writer = "park_admin"
+    outsiders = ("outsider", "other_admin")
+
+    @pytest.fixture(autouse=True)
+    def _attachable(self):
+        attachments.register_attachable(Organisation)
+        yield
+        attachments._attachable.remove(Organisation)
+
+    def own(self, world):
+        return attachments.attach_files(actor=world.park_admin, parent=world.college_a, files=[upload("a.pdf", PDF)])[0]
+
+    deletable = own
+
+    def make_many(self, world, n, start):
+        for i in range(n):
+            attachments.attach_files(
+                actor=world.park_admin, parent=world.college_a, files=[upload(f"{start + i}.pdf", PDF)]
+            )
