@@ -53,6 +53,20 @@ CHOICE_PARAMS = {
 }
 
 
+def register_texts(texts: dict[str, Any], choice_params: dict[str, Any] | None = None) -> None:
+    """
+    Add another app's notification kinds: ``{kind: lazy text with %(name)s parameters}``.
+
+    Kinds of other apps are namespaced by the app (``"workorders.assigned"``, at most 40 characters);
+    ``choice_params`` maps a kind to the choices class of its ``status`` parameter.
+    """
+    for kind in texts:
+        if len(kind) > 40 or kind in TEXTS:
+            raise ValueError(f"Notification kind {kind!r} is too long or already registered.")
+    TEXTS.update(texts)
+    CHOICE_PARAMS.update(choice_params or {})
+
+
 class _Params(dict):
     """Missing parameters render as an empty string rather than failing a whole page."""
 

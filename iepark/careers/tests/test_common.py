@@ -1,8 +1,10 @@
 """The careers app's shared parts: notifications, the public-read rule, the admin, m2m in the audit trail."""
 
+import pytest
 from django.core import mail
 from django.utils import translation
 
+from iepark.careers import notifications
 from iepark.careers.choices import ApplicationStatus, NotificationKind, VettingStatus
 from iepark.careers.models import Notification, Posting
 from iepark.careers.notifications import notify, render_text, unread_count
@@ -19,6 +21,20 @@ def test_notification_text_follows_the_readers_language(world):
         chinese = render_text(NotificationKind.APPLICATION_MOVED, params)
     assert "Screened" in english and "化工操作工" in english
     assert chinese != english and "Screened" not in chinese
+
+
+def test_other_apps_register_their_own_kinds(world):
+    from django.utils.translation import gettext_lazy
+
+    kind = "testapp.thing_happened"
+    notifications.register_texts({kind: gettext_lazy("%(thing)s happened.")})
+    try:
+        with pytest.raises(ValueError):
+            notifications.register_texts({kind: gettext_lazy("again")})
+        [note] = notify([world.users["student_a"]], kind, {"thing": "X"}, "/x/")
+        assert Notification.objects.get(pk=note.pk).text == "X happened."
+    finally:
+        notifications.TEXTS.pop(kind)
 
 
 def test_missing_parameters_do_not_break_a_page(world):
