@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "iepark.core",
     "iepark.careers",
     "iepark.operations",
+    "iepark.operations.workorders",
+    "iepark.operations.safety",
+    "iepark.operations.surveys",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +195,15 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RecordSourceEnum": "iepark.careers.choices.RecordSource",
         "ClaimSourceEnum": "iepark.careers.outcomes.serializers.CLAIM_SOURCES",
+        "SurveyStatusEnum": "iepark.operations.surveys.choices.SurveyStatus",
+        "SurveyQuestionKindEnum": "iepark.operations.surveys.choices.QuestionKind",
+        "SurveyServiceAreaEnum": "iepark.operations.surveys.choices.ServiceArea",
+        "SurveyAudienceEnum": "iepark.operations.surveys.choices.Audience",
+        "InspectionRoundStatusEnum": "iepark.operations.safety.choices.RoundStatus",
+        "RectificationStatusEnum": "iepark.operations.safety.choices.RectificationStatus",
+        "FireEquipmentStatusEnum": "iepark.operations.safety.choices.EquipmentStatus",
+        "ChecklistAnswerResultEnum": "iepark.operations.safety.choices.AnswerResult",
+        "EquipmentCheckResultEnum": "iepark.operations.safety.choices.CheckResult",
     },
     "TITLE": "iepark API",
     "DESCRIPTION": "REST API of the industry-education integration park platform.",

@@ -9,11 +9,17 @@ from rest_framework.routers import DefaultRouter
 from iepark.careers import api as careers_api
 from iepark.core.api import views as core_api
 from iepark.operations import api as operations_api
+from iepark.operations.safety import api as safety_api
+from iepark.operations.surveys import api as surveys_api
+from iepark.operations.workorders import api as workorders_api
 
 router = DefaultRouter()
 core_api.register(router)
 careers_api.register(router)
 operations_api.register(router)
+workorders_api.register(router)
+safety_api.register(router)
+surveys_api.register(router)
 
 urlpatterns = [
     path("healthz", core_api.healthz, name="healthz"),
@@ -28,6 +34,9 @@ urlpatterns = [
     path("careers/", include("iepark.careers.portal.urls")),
     path("", include("iepark.careers.urls")),
     path("", include("iepark.operations.urls")),
+    path("", include("iepark.operations.workorders.urls")),
+    path("", include("iepark.operations.safety.urls")),
+    path("", include("iepark.operations.surveys.urls")),
     path("", include("iepark.core.urls")),
 ]
 

@@ -5,19 +5,26 @@ Allocate students to beds: choose who can be placed, build a plan cohort by coho
    accessible beds, then the others take the remaining beds, both in the
    instance's order (its order is the priority); whoever is left is unplaced.
    This places as many students as the beds allow.
-2. Construction. Mutual roommates form a unit of two. Per gender, colleges
-   (largest first) and within each its cohort groups (largest first) are given
-   floors: the best-fitting floor that holds the whole group, preferring the
-   buildings the college already uses; a group too large for any floor takes
-   the emptiest floors of one building. Each floor's rooms are filled in order
-   (rooms already part-taken first), pairs into rooms with two free beds.
-   Students needing an accessible room then take accessible rooms as near their
-   cohort as possible; leftovers take any free bed near their cohort.
+2. Construction. Mutual roommates form a unit of two (a pair of two cohorts
+   counts with the smaller cohort group: the larger one is the more likely to
+   be split anyway). Per gender, the cohort groups are packed into floors, best
+   fit decreasing: the largest group left takes the floor it fills most tightly
+   (its college's buildings, and the buildings the group already has a floor
+   in, preferred when that wastes little); a group larger
+   than every floor takes the floor with most space and its remainder goes back
+   among the groups, so that remainders fill the gaps whole groups leave. Each
+   floor's rooms are filled in order (rooms already part-taken first), pairs
+   into rooms with two free beds. Students needing an accessible room then take
+   accessible rooms as near their cohort as possible; leftovers take any free
+   bed near their cohort.
 3. Local search. Moves of a student to a free bed and swaps of two students,
    aimed at students away from their roommate or their cohort's main floor,
    with the cost kept incrementally; a change is kept when the cost does not
    rise. Deterministic for a seed while the iteration budget, not the time
    limit, ends the search.
+4. Consolidation. Each student still away from their cohort group's main floor
+   is swapped, when the cost falls, with a student on that floor who is away
+   from their own group's main floor (in index order: deterministic).
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ from engines.allocation.park import Park, group_key
 
 DEFAULT_ITERATIONS_PER_STUDENT = 10
 DEFAULT_SECONDS = 60.0
+# Free beds a floor in a building the cohort group already uses may waste more than the tightest floor elsewhere.
+GROUP_SLACK = 20
 
 _GOALS = tuple(Goal)
 _RM, _CF, _CB, _KB, _PE, _AC = range(6)
@@ -243,68 +252,79 @@ class _Builder:
     def plan_floors(
         self, gender: str, units: list[tuple[int, ...]]
     ) -> tuple[dict[int, list[tuple[int, ...]]], list[tuple[int, ...]]]:
-        """Return the units given to each floor (regular rooms only) and those that did not fit."""
+        """
+        Return the units given to each floor (regular rooms only) and those that did not fit.
+
+        A bin packing, best fit decreasing over pieces: each cohort group is a
+        piece; the largest piece left goes to the floor whose free space it
+        fills most tightly (a floor of its college's buildings when that costs
+        little). A piece larger than every floor takes the floor with the most
+        space (in its college's buildings first) and its remainder goes back
+        among the pieces, so a large group spans as few floors as it must and
+        the small remainders fill the gaps the whole groups leave.
+        """
         park, state = self.park, self.state
         space = [0] * len(park.floor_keys)
         for r in range(len(park.room_ids)):
             if self.is_room(r, gender, False):
                 space[park.room_floor[r]] += self.free(r)
+        sizes: dict[int, int] = defaultdict(int)
+        for unit in units:
+            for i in unit:
+                sizes[state.cohort[i]] += 1
+
+        def owner(unit: tuple[int, ...]) -> int:
+            # A pair of two cohorts follows the smaller group: the larger one is the more likely to be split anyway.
+            return min((state.cohort[i] for i in unit), key=lambda g: (g < 0, sizes[g], g))
+
         groups: dict[int, list[tuple[int, ...]]] = defaultdict(list)
         for unit in units:
-            groups[state.cohort[unit[0]]].append(unit)
-        colleges: dict[int, list[int]] = defaultdict(list)
-        for g, members in groups.items():
-            first = members[0][0]
-            colleges[state.college[first]].append(g)
+            groups[owner(unit)].append(unit)
+        home: dict[int, set[int]] = defaultdict(set)  # college -> buildings it uses
+        quotas: dict[int, dict[int, int]] = defaultdict(dict)
+        pieces = [(sum(len(u) for u in members), g) for g, members in groups.items() if g >= 0]
+        slack = 8  # free beds a floor of the college's buildings may waste more than the tightest floor
+        while pieces:
+            pieces.sort(key=lambda p: (-p[0], p[1]))
+            n, g = pieces.pop(0)
+            k = state.college[groups[g][0][0]]
+            fits = [f for f, free in enumerate(space) if free >= n]
+            mine = {park.floor_building[f] for f in quotas[g]}  # buildings the group already has a floor in
 
-        def group_size(g: int) -> int:
-            return sum(len(u) for u in groups[g])
+            used = home[k]
 
-        def college_size(k: int) -> int:
-            return sum(group_size(g) for g in colleges[k])
+            def waste(f: int, n: int = n, used: set[int] = used, mine: set[int] = mine) -> int:
+                b = park.floor_building[f]
+                return space[f] - n + (0 if b in used else slack) + (0 if not mine or b in mine else GROUP_SLACK)
 
+            if fits:
+                f = min(fits, key=lambda f: (waste(f), f))
+                take = n
+            else:
+                open_floors = [f for f, free in enumerate(space) if free > 0]
+                if not open_floors:
+                    break
+                f = min(
+                    open_floors,
+                    key=lambda f: (
+                        -space[f]
+                        - (slack if park.floor_building[f] in home[k] else 0)
+                        - (GROUP_SLACK if park.floor_building[f] in mine else 0),
+                        f,
+                    ),
+                )
+                take = space[f]
+                pieces.append((n - take, g))
+            quotas[g][f] = quotas[g].get(f, 0) + take
+            space[f] -= take
+            home[k].add(park.floor_building[f])
         plan: dict[int, list[tuple[int, ...]]] = defaultdict(list)
-        overflow: list[tuple[int, ...]] = []
-        # Colleges largest first (students without a college last), cohort groups largest first (no cohort last).
-        for k in sorted(colleges, key=lambda k: (k < 0, -college_size(k), k)):
-            home: set[int] = set()
-            for g in sorted(colleges[k], key=lambda g: (g < 0, -group_size(g), g)):
-                n = group_size(g)
-                fits = [f for f, free in enumerate(space) if free >= n]
-                quotas: dict[int, int] = {}
-                if fits and g >= 0:
-                    f = min(fits, key=lambda f: (park.floor_building[f] not in home, space[f] - n, f))
-                    quotas[f] = n
-                else:
-                    left = n
-                    building_space = defaultdict(int)
-                    for f, free in enumerate(space):
-                        building_space[park.floor_building[f]] += free
-                    while left > 0:
-                        open_buildings = [b for b, free in building_space.items() if free > 0]
-                        if not open_buildings:
-                            break
-                        enough = [b for b in open_buildings if building_space[b] >= left]
-                        b = min(
-                            enough or open_buildings,
-                            key=lambda b: (b not in home, building_space[b] if enough else -building_space[b], b),
-                        )
-                        for f in sorted(self.floors_by_building[b], key=lambda f: (-space[f], f)):
-                            take = min(space[f], left)
-                            if take > 0:
-                                quotas[f] = quotas.get(f, 0) + take
-                                left -= take
-                                space[f] -= take
-                                building_space[b] -= take
-                        building_space[b] = 0
-                    for f, q in quotas.items():
-                        space[f] += q
-                placed, rest = self.split(groups[g], quotas)
-                for f, floor_units in placed.items():
-                    plan[f] += floor_units
-                    space[f] -= sum(len(u) for u in floor_units)
-                    home.add(park.floor_building[f])
-                overflow += rest
+        overflow: list[tuple[int, ...]] = list(groups.get(-1, []))
+        for g in sorted(g for g in groups if g >= 0):
+            placed, rest = self.split(groups[g], quotas[g])
+            for f, floor_units in placed.items():
+                plan[f] += floor_units
+            overflow += rest
         return plan, overflow
 
     @staticmethod
@@ -448,6 +468,63 @@ def _search(state: _State, rng: random.Random, iterations: int, deadline: float)
     return it, "iterations"
 
 
+def _consolidate(state: _State, deadline: float) -> int:
+    """
+    Bring students away from their cohort group's main floor home by swaps that suit both sides.
+
+    For each such student ``s``, a student ``t`` on ``s``'s main floor (in a
+    room of ``s``'s gender, ``s``'s accessibility need met) who is off their own
+    main floor changes places with ``s`` when the total cost falls; ``t``'s
+    floor being ``t``'s main floor makes it fall most. Deterministic: students
+    and rooms in index order. Return the swaps made.
+    """
+    park = state.park
+    room_of, members, need, partner = state.room_of, state.members, state.need, state.partner
+    accessible = park.room_accessible
+    rooms_by_floor: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for r, (f, g) in enumerate(zip(park.room_floor, park.room_gender, strict=True)):
+        rooms_by_floor[(f, g)].append(r)
+
+    def main_floor(s: int) -> int:
+        counts = state.cohort_floor[state.cohort[s]]
+        return max(counts, key=lambda f: (counts[f], -f))
+
+    swaps = 0
+    for s in range(len(room_of)):
+        if s % 256 == 0 and time.perf_counter() > deadline:
+            break
+        r1 = room_of[s]
+        if r1 < 0 or state.cohort[s] < 0 or partner[s] >= 0:
+            continue
+        home = main_floor(s)
+        if park.room_floor[r1] == home:
+            continue
+        best: tuple[int, int] | None = None
+        before = state.total()
+        for r2 in rooms_by_floor[(home, state.gender[s])]:
+            if need[s] and not accessible[r2]:
+                continue
+            for t in members[r2]:
+                if partner[t] >= 0 or state.cohort[t] < 0 or (need[t] and not accessible[r1]):
+                    continue
+                if main_floor(t) == home:
+                    continue
+                state.move(s, r2)
+                state.move(t, r1)
+                gain = before - state.total()
+                state.move(t, r2)
+                state.move(s, r1)
+                if gain > 0 and (best is None or gain > best[0]):
+                    best = (gain, t)
+        if best is not None:
+            t = best[1]
+            r2 = room_of[t]
+            state.move(s, r2)
+            state.move(t, r1)
+            swaps += 1
+    return swaps
+
+
 def solve(
     instance: Instance, *, seed: int | None = None, iterations: int | None = None, seconds: float | None = None
 ) -> Result:
@@ -465,6 +542,7 @@ def solve(
     chosen = _select(instance, park)
     _Builder(instance, park, state).build(_units(instance, park, set(chosen)))
     done, stopped_by = _search(state, random.Random(seed), iterations, deadline)
+    _consolidate(state, deadline)
     assignment: dict[str, str | None] = {s.id: None for s in instance.students}
     for r, members in enumerate(state.members):
         for s, bed in zip(sorted(members), park.room_free_beds[r], strict=False):

@@ -4,7 +4,7 @@ The allocation engine's explanation codes as sentences in the reader's language.
 The engine (``engines.allocation``) says what it could not do as a code and its
 parameters; its own ``messages.render`` is English only. Here each code has a
 translatable sentence, and the engine's ids (``b<pk>`` buildings, ``r<pk>``
-rooms, student and college pks, cohorts ``<college>-<year>-<major>``) are
+rooms, student pks, ``k<pk>`` colleges, cohorts ``<college pk>-<year>-<major>``) are
 turned into names with ``names``.
 """
 
@@ -25,7 +25,8 @@ def _name(names: Mapping[str, str], key: Any) -> str:
 def _cohort(names: Mapping[str, str], key: str) -> str:
     college, _sep, rest = str(key).partition("-")
     year, _sep, major = rest.partition("-")
-    return f"{_name(names, college)} {year} {names.get('m' + major, '')}".strip()
+    college_name = names.get(f"k{college}") or _name(names, college)
+    return f"{college_name} {year} {names.get('m' + major, '')}".strip()
 
 
 def _floor(names: Mapping[str, str], label: Mapping[str, str]) -> str:
@@ -57,6 +58,14 @@ def render(code: str, params: Mapping[str, Any], names: Mapping[str, str]) -> st
         }
     if code == "roommate_not_mutual":
         return _("Roommate request not honoured: %(roommate)s did not ask for this student.") % {
+            "roommate": _name(names, p["roommate"])
+        }
+    if code == "roommate_housed":
+        return _("Roommate request not honoured: %(roommate)s already holds a bed (ask for a room transfer).") % {
+            "roommate": _name(names, p["roommate"])
+        }
+    if code == "roommate_not_in_run":
+        return _("Roommate request not honoured: %(roommate)s was not among the students of this run.") % {
             "roommate": _name(names, p["roommate"])
         }
     if code == "roommate_unplaced":

@@ -8,22 +8,36 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from iepark.core.api.attachments import AttachmentsActionMixin
 from iepark.core.api.base import ScopedViewSet
 from iepark.core.api.serializers import ScopedRelatedField
 from iepark.core.models import Organisation, Park, Student
 from iepark.core.validators import validate_phone
 
 from . import selectors, services
-from .choices import Weekday
+from .choices import CheckoutCondition, Weekday
 from .filtersets import (
     AllocationRunFilterSet,
     BedAssignmentFilterSet,
+    BedFilterSet,
     DormBuildingFilterSet,
     DormRoomFilterSet,
+    HousingWishFilterSet,
+    RoomTransferFilterSet,
     ServiceNoticeFilterSet,
     ServicePointFilterSet,
 )
-from .models import AllocationRun, Bed, BedAssignment, DormBuilding, DormRoom, ServiceNotice, ServicePoint
+from .models import (
+    AllocationRun,
+    Bed,
+    BedAssignment,
+    DormBuilding,
+    DormRoom,
+    HousingWish,
+    RoomTransferRequest,
+    ServiceNotice,
+    ServicePoint,
+)
 
 # --- service points -----------------------------------------------------------------------------
 
@@ -152,7 +166,7 @@ class DormBuildingViewSet(ScopedViewSet):
     selector = staticmethod(selectors.dorm_building_list)
     filterset_class = DormBuildingFilterSet
     ordering_fields = ["name", "id"]
-    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+    http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
 
     def create_object(self, data):
         building = services.dorm_building_create(actor=self.request.user, **data)
@@ -163,11 +177,50 @@ class DormBuildingViewSet(ScopedViewSet):
         services.dorm_building_update(actor=self.request.user, building=instance, data=data)
         return self.get_queryset().get(pk=instance.pk)
 
+    def delete_object(self, instance):
+        """Delete a building whose beds were never assigned (else 400: take its rooms out of service)."""
+        services.dorm_building_delete(actor=self.request.user, building=instance)
+
 
 class BedSerializer(serializers.ModelSerializer):
     class Meta:
         model = Bed
-        fields = ["id", "label"]
+        fields = ["id", "label", "in_service"]
+
+
+class DormBedSerializer(serializers.ModelSerializer):
+    room = ScopedRelatedField(queryset=DormRoom.objects.all())
+    label = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    occupied = serializers.BooleanField(read_only=True, default=None)
+
+    class Meta:
+        model = Bed
+        fields = ["id", "room", "label", "in_service", "occupied"]
+        validators: list = []
+
+
+class BedViewSet(ScopedViewSet):
+    """
+    Beds of the rooms: POST adds one (the next number when ``label`` is empty); PATCH relabels it or takes it
+    out of service (not while occupied); DELETE removes a bed never assigned.
+    """
+
+    serializer_class = DormBedSerializer
+    selector = staticmethod(selectors.bed_list)
+    filterset_class = BedFilterSet
+    ordering_fields = ["label", "id"]
+
+    def create_object(self, data):
+        bed = services.bed_add(actor=self.request.user, **data)
+        return self.get_queryset().get(pk=bed.pk)
+
+    def update_object(self, instance, data):
+        data.pop("room", None)  # a bed stays in its room
+        services.bed_update(actor=self.request.user, bed=instance, data=data)
+        return self.get_queryset().get(pk=instance.pk)
+
+    def delete_object(self, instance):
+        services.bed_delete(actor=self.request.user, bed=instance)
 
 
 class DormRoomSerializer(serializers.ModelSerializer):
@@ -187,6 +240,7 @@ class DormRoomSerializer(serializers.ModelSerializer):
             "accessible",
             "facilities",
             "monthly_fee",
+            "in_service",
             "beds",
             "beds_taken",
         ]
@@ -194,21 +248,29 @@ class DormRoomSerializer(serializers.ModelSerializer):
 
 
 class DormRoomViewSet(ScopedViewSet):
-    """Rooms with their beds (created with the room); only accessibility, facilities and fee change later."""
+    """
+    Rooms with their beds (created with the room). PATCH changes any attribute but the building: the gender
+    only while nobody lives there, ``beds_count`` adds beds or removes free beds never assigned (never below
+    the residents), ``in_service: false`` only while empty. DELETE only a room whose beds were never assigned.
+    """
 
     serializer_class = DormRoomSerializer
     selector = staticmethod(lambda user, **kw: selectors.dorm_room_list(user=user, **kw).prefetch_related("beds"))
     filterset_class = DormRoomFilterSet
     ordering_fields = ["number", "floor", "id"]
-    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+    http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
 
     def create_object(self, data):
         room = services.dorm_room_create(actor=self.request.user, **data)
         return self.get_queryset().get(pk=room.pk)
 
     def update_object(self, instance, data):
+        data.pop("building", None)  # a room stays in its building
         services.dorm_room_update(actor=self.request.user, room=instance, data=data)
         return self.get_queryset().get(pk=instance.pk)
+
+    def delete_object(self, instance):
+        services.dorm_room_delete(actor=self.request.user, room=instance)
 
 
 class BedAssignmentSerializer(serializers.ModelSerializer):
@@ -229,20 +291,37 @@ class BedAssignmentSerializer(serializers.ModelSerializer):
             "end_date",
             "is_current",
             "inspection_note",
+            "checkout_condition",
+            "damage_description",
             "allocated_by_run",
             "needs_accessible",
         ]
-        read_only_fields = ["end_date", "inspection_note", "allocated_by_run"]
+        read_only_fields = [
+            "end_date",
+            "inspection_note",
+            "checkout_condition",
+            "damage_description",
+            "allocated_by_run",
+        ]
         validators: list = []
 
 
 class CheckOutSerializer(serializers.Serializer):
     end_date = serializers.DateField(required=False)
+    checkout_condition = serializers.ChoiceField(
+        choices=CheckoutCondition.choices, required=False, allow_blank=True, help_text=_("The room's condition.")
+    )
+    damage_description = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text=_("Required when damage was found.")
+    )
     inspection_note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class BedAssignmentViewSet(ScopedViewSet):
-    """Students' stays in beds: POST checks a student in, ``check_out`` ends a stay (no edits, no deletes)."""
+class BedAssignmentViewSet(AttachmentsActionMixin, ScopedViewSet):
+    """
+    Students' stays in beds: POST checks a student in, ``check_out`` ends a stay (no edits, no deletes);
+    ``attachments`` holds the photos of the check-out inspection (uploaded by the keepers).
+    """
 
     serializer_class = BedAssignmentSerializer
     selector = staticmethod(selectors.bed_assignment_list)
@@ -303,11 +382,209 @@ class AllocationRunViewSet(ScopedViewSet):
         return services.allocation_start(actor=self.request.user, **data)
 
 
+# --- housing wishes and room transfers -------------------------------------------------------------
+
+
+class HousingWishSerializer(serializers.ModelSerializer):
+    student = ScopedRelatedField(queryset=Student.objects.all())
+    roommate = serializers.IntegerField(source="roommate_id", read_only=True)
+    roommate_name = serializers.CharField(source="roommate.person.name", read_only=True, default=None)
+    roommate_student_number = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=32, help_text=_("With roommate_person_name.")
+    )
+    roommate_person_name = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=_("The roommate's name, Chinese or English; both empty: no roommate request."),
+    )
+    mutual = serializers.BooleanField(read_only=True, default=None)
+
+    class Meta:
+        model = HousingWish
+        fields = [
+            "id",
+            "student",
+            "needs_accessible",
+            "accessibility_note",
+            "roommate",
+            "roommate_name",
+            "roommate_student_number",
+            "roommate_person_name",
+            "mutual",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+        validators: list = []
+
+
+class HousingWishViewSet(ScopedViewSet):
+    """
+    Students' housing wishes (one row per student), read by allocation runs: an accessibility need and a
+    roommate named by student number and name. POST records (or replaces) a student's wishes; ``mutual``
+    says whether the roommate asked for this student too.
+    """
+
+    serializer_class = HousingWishSerializer
+    selector = staticmethod(selectors.housing_wish_list)
+    filterset_class = HousingWishFilterSet
+    ordering_fields = ["updated_at", "id"]
+
+    def _write(self, student, data, instance=None):
+        number = data.pop("roommate_student_number", None)
+        name = data.pop("roommate_person_name", None)
+        if number is None and name is None:
+            roommate = instance.roommate if instance is not None else None
+        elif (number or "").strip() or (name or "").strip():
+            roommate = services.find_roommate(student=student, student_number=number or "", name=name or "")
+        else:
+            roommate = None
+        fields = {
+            "needs_accessible": data.get(
+                "needs_accessible", instance.needs_accessible if instance is not None else False
+            ),
+            "accessibility_note": data.get(
+                "accessibility_note", instance.accessibility_note if instance is not None else ""
+            ),
+        }
+        wish = services.housing_wish_set(actor=self.request.user, student=student, roommate=roommate, **fields)
+        return self.get_queryset().get(pk=wish.pk)
+
+    def create_object(self, data):
+        return self._write(data.pop("student"), data)
+
+    def update_object(self, instance, data):
+        data.pop("student", None)  # wishes stay the student's
+        return self._write(instance.student, data, instance)
+
+    def delete_object(self, instance):
+        services.housing_wish_delete(actor=self.request.user, wish=instance)
+
+
+class RoomTransferSerializer(serializers.ModelSerializer):
+    student = ScopedRelatedField(queryset=Student.objects.all())
+    preferred_building = ScopedRelatedField(queryset=DormBuilding.objects.all(), required=False, allow_null=True)
+    preferred_room = ScopedRelatedField(queryset=DormRoom.objects.all(), required=False, allow_null=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    from_bed = serializers.CharField(source="assignment.bed", read_only=True)
+    to_bed = serializers.CharField(source="new_assignment.bed", read_only=True, default=None)
+
+    class Meta:
+        model = RoomTransferRequest
+        fields = [
+            "id",
+            "student",
+            "reason",
+            "preferred_building",
+            "preferred_room",
+            "status",
+            "status_display",
+            "assignment",
+            "from_bed",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "new_assignment",
+            "to_bed",
+            "done_at",
+            "created_at",
+        ]
+        read_only_fields = [
+            "status",
+            "assignment",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "new_assignment",
+            "done_at",
+            "created_at",
+        ]
+        validators: list = []
+
+
+class TransferDecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class TransferRejectSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, help_text=_("Why the request is rejected."))
+
+
+class TransferCarryOutSerializer(serializers.Serializer):
+    bed = ScopedRelatedField(queryset=Bed.objects.all(), help_text=_("A free bed suiting the student."))
+    move_date = serializers.DateField(required=False, help_text=_("Today by default."))
+
+
+class RoomTransferViewSet(ScopedViewSet):
+    """
+    Room transfer requests: the student (or their college's staff) POSTs one; the student manager of the
+    student's college ``approve``s or ``reject``s it (with a reason); operator staff ``carry-out`` an approved
+    one to a free bed; the student may ``cancel`` it before then. No edits, no deletes.
+    """
+
+    serializer_class = RoomTransferSerializer
+    selector = staticmethod(selectors.room_transfer_list)
+    filterset_class = RoomTransferFilterSet
+    ordering_fields = ["created_at", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_object(self, data):
+        return services.transfer_request(actor=self.request.user, **data)
+
+    def _answer(self, transfer):
+        return Response(self.get_serializer(self.get_queryset().get(pk=transfer.pk)).data)
+
+    @extend_schema(request=TransferDecisionSerializer, responses=RoomTransferSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve the request (the student manager or administrator of the student's college)."""
+        transfer = self.get_object()
+        body = TransferDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._answer(
+            services.transfer_decide(
+                actor=request.user, transfer=transfer, approve=True, note=body.validated_data.get("note", "")
+            )
+        )
+
+    @extend_schema(request=TransferRejectSerializer, responses=RoomTransferSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Reject the request, saying why (the student manager or administrator of the student's college)."""
+        transfer = self.get_object()
+        body = TransferDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._answer(
+            services.transfer_decide(
+                actor=request.user, transfer=transfer, approve=False, note=body.validated_data.get("note", "")
+            )
+        )
+
+    @extend_schema(request=None, responses=RoomTransferSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Withdraw the request before it is carried out (the student, or whoever asked for them)."""
+        return self._answer(services.transfer_cancel(actor=request.user, transfer=self.get_object()))
+
+    @extend_schema(request=TransferCarryOutSerializer, responses=RoomTransferSerializer)
+    @action(detail=True, methods=["post"], url_path="carry-out")
+    def carry_out(self, request, pk=None):
+        """Move the student to ``bed`` (operator staff): the old stay ends and the new one starts the same day."""
+        transfer = self.get_object()
+        body = TransferCarryOutSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        return self._answer(services.transfer_carry_out(actor=request.user, transfer=transfer, **body.validated_data))
+
+
 def register(router) -> None:
     """Register the operations viewsets on the API router."""
     router.register("service-points", ServicePointViewSet, basename="servicepoint")
     router.register("service-notices", ServiceNoticeViewSet, basename="servicenotice")
     router.register("dorm-buildings", DormBuildingViewSet, basename="dormbuilding")
     router.register("dorm-rooms", DormRoomViewSet, basename="dormroom")
+    router.register("dorm-beds", BedViewSet, basename="bed")
     router.register("bed-assignments", BedAssignmentViewSet, basename="bedassignment")
+    router.register("housing-wishes", HousingWishViewSet, basename="housingwish")
+    router.register("room-transfers", RoomTransferViewSet, basename="roomtransfer")
     router.register("allocation-runs", AllocationRunViewSet, basename="allocationrun")

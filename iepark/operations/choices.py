@@ -59,3 +59,20 @@ class AllocationStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class CheckoutCondition(models.TextChoices):
+    GOOD = "good", _("Good")
+    DAMAGE = "damage", _("Damage found")
+
+
+class TransferStatus(models.TextChoices):
+    REQUESTED = "requested", _("Awaiting the student manager")
+    APPROVED = "approved", _("Approved, awaiting the move")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+    DONE = "done", _("Moved")
+
+
+# Transfer requests still in progress (one at a time per student).
+OPEN_TRANSFER_STATUSES = (TransferStatus.REQUESTED, TransferStatus.APPROVED)

@@ -9,13 +9,19 @@ service running past midnight), one notice valid today and one upcoming closure.
 Dormitories: four buildings (two for women, two for men) sized for the park's
 students in the park (rooms of four beds, ten to a floor, the first room of
 each floor accessible, about 12% spare beds), and the students allocated by the
-engine through the same service as the allocation page (synchronously).
+engine through the same service as the allocation page (synchronously). Before
+the allocation, some students have recorded housing wishes (about 1% needing an
+accessible room, mutual roommate pairs within their cohort, one one-sided
+request); after it, four room transfer requests: one awaiting the student
+manager, one approved and awaiting the move, one rejected, one carried out.
 """
 
 from __future__ import annotations
 
 import datetime
 import math
+import random
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
@@ -264,13 +270,14 @@ def build_dormitories(park: Any, *, actor: Any, seed: int, say: Any) -> None:
     """Add four buildings sized for the park's students in the park and allocate those students (once per park)."""
     if selectors.dorm_building_list(user=actor).filter(park=park).exists():
         return
-    students = list(
+    rows = list(
         core_selectors.student_list(user=actor)
         .filter(college__park=park, status__in=[StudentStatus.IN_PARK, StudentStatus.ENROLLED])
         .exclude(person__gender="")
         .order_by("college_id", "cohort_year", "major_id", "student_number", "pk")
-        .values_list("pk", "person__gender")
+        .values_list("pk", "person__gender", "college_id", "cohort_year", "major_id")
     )
+    students = [(pk, gender) for pk, gender, *_rest in rows]
     counts = {g: sum(1 for _pk, gender in students if gender == g) for g in ("female", "male")}
     rooms = 0
     for index, (name, name_en, gender) in enumerate(DORM_BUILDINGS):
@@ -292,5 +299,80 @@ def build_dormitories(park: Any, *, actor: Any, seed: int, say: Any) -> None:
                     monthly_fee=Decimal("150.00") if n % 2 else Decimal("100.00"),
                 )
                 rooms += 1
+    rng = random.Random(seed)
+    wishes = record_housing_wishes(rows, actor=actor, rng=rng)
     run = services.allocate(actor=actor, park=park, students=[pk for pk, _gender in students], seed=seed)
-    say(f"{len(DORM_BUILDINGS)} dormitory buildings, {rooms} rooms; {run.placed} students allocated to beds")
+    transfers = build_transfers(park, actor=actor, rng=rng)
+    say(
+        f"{len(DORM_BUILDINGS)} dormitory buildings, {rooms} rooms; {wishes} students' housing wishes; "
+        f"{run.placed} students allocated to beds; {transfers} room transfer requests"
+    )
+
+
+MUTUAL_PAIRS = 12
+
+
+def record_housing_wishes(rows: list[tuple], *, actor: Any, rng: random.Random) -> int:
+    """Record wishes before the allocation: ~1% accessible needs, mutual pairs in a cohort, one one-sided request."""
+    from iepark.core.models import Student
+
+    if not rows:
+        return 0
+    records = Student.objects.select_related("person", "college").in_bulk([r[0] for r in rows])
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for pk, gender, college, year, major in rows:
+        groups[(college, year, major, gender)].append(pk)
+    written: set[int] = set()
+    pairs = 0
+    for key in sorted(groups):
+        members = groups[key]
+        if len(members) < 4 or pairs >= MUTUAL_PAIRS:
+            continue
+        a, b = rng.sample(members, 2)
+        services.housing_wish_set(actor=actor, student=records[a], roommate=records[b])
+        services.housing_wish_set(actor=actor, student=records[b], roommate=records[a])
+        written |= {a, b}
+        pairs += 1
+    free = [r[0] for r in rows if r[0] not in written]
+    for pk in rng.sample(free, max(1, len(free) // 100)):
+        services.housing_wish_set(
+            actor=actor, student=records[pk], needs_accessible=True, accessibility_note="行动不便，需无障碍房间"
+        )
+        written.add(pk)
+    # A one-sided request: the other student did not ask back (the run explains it).
+    lonely = [r for r in rows if r[0] not in written]
+    if len(lonely) >= 2 and lonely[0][1] == lonely[1][1]:
+        services.housing_wish_set(actor=actor, student=records[lonely[0][0]], roommate=records[lonely[1][0]])
+        written.add(lonely[0][0])
+    return len(written)
+
+
+def build_transfers(park: Any, *, actor: Any, rng: random.Random) -> int:
+    """Add four transfer requests of housed students: requested, approved, rejected and carried out."""
+    from .models import BedAssignment
+
+    housed = list(
+        BedAssignment.objects.filter(bed__room__building__park=park, end_date__isnull=True)
+        .select_related("student__person", "student__college")
+        .order_by("pk")
+    )
+    if len(housed) < 4:
+        return 0
+    chosen = rng.sample(housed, 4)
+    reasons = [
+        "室友作息时间差异较大，希望调换到同专业同学的宿舍。",
+        "希望搬到低楼层，方便训练后搬运器材。",
+        "想与同班同学同住，便于共同完成实训项目。",
+        "宿舍靠近设备间，夜间噪音较大，影响休息。",
+    ]
+    made = []
+    for stay, reason in zip(chosen, reasons, strict=True):
+        made.append(services.transfer_request(actor=actor, student=stay.student, reason=reason))
+    _requested, approved, rejected, done = made
+    services.transfer_decide(actor=actor, transfer=approved, approve=True, note="同意调换，请运营公司安排床位。")
+    services.transfer_decide(actor=actor, transfer=rejected, approve=False, note="本学期床位紧张，下学期再申请。")
+    services.transfer_decide(actor=actor, transfer=done, approve=True, note="同意。")
+    bed = selectors.transfer_bed_choices(user=actor, transfer=done).first()
+    if bed is not None:
+        services.transfer_carry_out(actor=actor, transfer=done, bed=bed)
+    return len(made)

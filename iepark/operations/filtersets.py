@@ -9,8 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from iepark.core.filtersets import SearchFilterSet, scoped, scoped_choice
 from iepark.core.models import Organisation, Park
 
-from .choices import ServicePointKind
-from .models import AllocationRun, Bed, BedAssignment, DormBuilding, DormRoom, ServiceNotice, ServicePoint
+from .choices import ServicePointKind, TransferStatus
+from .models import (
+    AllocationRun,
+    Bed,
+    BedAssignment,
+    DormBuilding,
+    DormRoom,
+    HousingWish,
+    RoomTransferRequest,
+    ServiceNotice,
+    ServicePoint,
+)
 from .policy import current_notice_q
 from .selectors import open_now_condition
 
@@ -99,3 +109,34 @@ class AllocationRunFilterSet(SearchFilterSet):
     class Meta:
         model = AllocationRun
         fields = ["park", "status"]
+
+
+class BedFilterSet(SearchFilterSet):
+    search_fields = ("label", "room__number")
+    room = django_filters.NumberFilter(field_name="room", label=_("room"))
+
+    class Meta:
+        model = Bed
+        fields = ["q", "room", "in_service"]
+
+
+class HousingWishFilterSet(SearchFilterSet):
+    search_fields = ("student__person__name", "student__person__name_en", "student__student_number")
+    student = django_filters.NumberFilter(field_name="student", label=_("student"))
+    has_roommate = django_filters.BooleanFilter(
+        field_name="roommate", lookup_expr="isnull", exclude=True, label=_("asks for a roommate")
+    )
+
+    class Meta:
+        model = HousingWish
+        fields = ["q", "student", "needs_accessible", "has_roommate"]
+
+
+class RoomTransferFilterSet(SearchFilterSet):
+    search_fields = ("student__person__name", "student__person__name_en", "student__student_number", "reason")
+    status = django_filters.MultipleChoiceFilter(choices=TransferStatus.choices, label=_("status"))
+    student = django_filters.NumberFilter(field_name="student", label=_("student"))
+
+    class Meta:
+        model = RoomTransferRequest
+        fields = ["q", "status", "student"]

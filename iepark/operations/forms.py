@@ -14,12 +14,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from iepark.core import selectors as core_selectors
+from iepark.core.attachments import AttachmentsField
 from iepark.core.choices import COLLEGE_KINDS
 from iepark.core.forms import DateInput, ServiceModelForm, style_form
 from iepark.core.policy import Action, actor_for
 
 from . import hours
-from .choices import Weekday
+from .choices import CheckoutCondition, Weekday
 from .models import DormBuilding, DormRoom, ServiceNotice, ServicePoint
 from .policy import DORM_KEEPER_ROLES, SERVICE_KEEPER_ROLES
 from .selectors import dorm_building_list, free_bed_list, service_point_list, students_without_bed
@@ -175,13 +176,23 @@ class DormBuildingForm(ServiceModelForm):
 
 
 class DormRoomForm(ServiceModelForm):
-    """A room; its place, gender and number of beds are fixed once it exists (its beds are created with it)."""
+    """A room; it stays in its building. Changing the number of beds adds beds or removes free, never-used ones."""
 
-    FIXED = ("building", "floor", "number", "gender", "beds_count")
+    FIXED = ("building",)
 
     class Meta:
         model = DormRoom
-        fields = ["building", "floor", "number", "gender", "beds_count", "accessible", "facilities", "monthly_fee"]
+        fields = [
+            "building",
+            "floor",
+            "number",
+            "gender",
+            "beds_count",
+            "accessible",
+            "facilities",
+            "monthly_fee",
+            "in_service",
+        ]
 
     def scope_choices(self) -> None:
         self.fields["building"].queryset = dorm_building_list(user=self.user, action=Action.CHANGE).order_by("name")
@@ -224,17 +235,45 @@ class CheckInForm(_PlainForm):
 
 class CheckOutForm(_PlainForm):
     end_date = forms.DateField(label=_("check-out date"), widget=DateInput())
+    checkout_condition = forms.ChoiceField(
+        label=_("condition of the room and bed"),
+        choices=CheckoutCondition.choices,
+        initial=CheckoutCondition.GOOD,
+        widget=forms.RadioSelect,
+    )
+    damage_description = forms.CharField(
+        label=_("damage found"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when damage was found: what, where, how bad."),
+    )
+    photos = AttachmentsField(label=_("photos"), required=False)
     inspection_note = forms.CharField(
-        label=_("room inspection"),
+        label=_("other notes"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The state of the room and bed at check-out: damage, missing items, cleaning needed."),
+        help_text=_("Anything else: missing items, cleaning needed."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_form(self)
+
+
+# The soft goals of the allocation engine (``engines.allocation.Weights``) as the allocation page names them.
+WEIGHT_LABELS = {
+    "roommate": _("roommate requests (per mutual pair kept apart)"),
+    "cohort_floor": _("cohort together on a floor (per student away)"),
+    "cohort_building": _("cohort together in a building (per student away)"),
+    "college_building": _("college together in a building (per student away)"),
+    "part_empty": _("avoid part-empty rooms (per empty bed in a used room)"),
+    "accessible": _("keep accessible beds free (per student not needing one placed there)"),
+}
+WEIGHT_HELP = {
+    "roommate": _("0 ignores the wish; higher weights win over lower ones."),
+}
 
 
 class AllocationForm(_PlainForm):
@@ -253,6 +292,18 @@ class AllocationForm(_PlainForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from engines.allocation import Weights
+
+        defaults = Weights()
+        for name in Weights.names():
+            self.fields[f"weight_{name}"] = forms.IntegerField(
+                label=WEIGHT_LABELS.get(name, name),
+                initial=getattr(defaults, name),
+                required=False,
+                min_value=0,
+                max_value=1000,
+                help_text=WEIGHT_HELP.get(name, ""),
+            )
         self.user = user
         parks = _dorm_keeper_parks(user)
         self.fields["park"].queryset = parks
@@ -264,6 +315,21 @@ class AllocationForm(_PlainForm):
             self.fields["park"].widget = forms.HiddenInput()
         style_form(self)
 
+    def weights(self) -> dict[str, int]:
+        """Return the weights given (every goal's), for ``services.clean_weights``."""
+        return {
+            name[len("weight_") :]: value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("weight_") and value is not None
+        }
+
+    def grouped_fields(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        fields = list(self.visible_fields())
+        return [
+            (None, [f for f in fields if not f.name.startswith("weight_")]),
+            (_("Weights of the wishes"), [f for f in fields if f.name.startswith("weight_")]),
+        ]
+
     def students(self):
         data = self.cleaned_data
         qs = students_without_bed(user=self.user, park=data["park"])
@@ -272,3 +338,90 @@ class AllocationForm(_PlainForm):
         if data.get("college"):
             qs = qs.filter(college=data["college"])
         return qs.order_by("college_id", "cohort_year", "student_number", "pk")
+
+
+# --- housing wishes and room transfers -------------------------------------------------------------
+
+
+class HousingWishForm(_PlainForm):
+    """A student's housing wishes; the roommate is named by student number and name."""
+
+    needs_accessible = forms.BooleanField(label=_("I need an accessible room"), required=False)
+    accessibility_note = forms.CharField(
+        label=_("accessibility needs"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("E.g. wheelchair access, a lower bed. Seen by dormitory staff and your student manager."),
+    )
+    roommate_student_number = forms.CharField(label=_("roommate's student number"), required=False, max_length=32)
+    roommate_name = forms.CharField(
+        label=_("roommate's name"),
+        required=False,
+        max_length=100,
+        help_text=_("Honoured when you ask for each other; leave both empty for no request."),
+    )
+
+    def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if staff:
+            self.fields["needs_accessible"].label = _("needs an accessible room")
+        style_form(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool((data.get("roommate_student_number") or "").strip()) != bool((data.get("roommate_name") or "").strip()):
+            self.add_error("roommate_name", _("Give the roommate's student number and name."))
+        return data
+
+
+class TransferRequestForm(_PlainForm):
+    reason = forms.CharField(
+        label=_("why do you want to move?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    preferred_building = forms.ModelChoiceField(label=_("preferred building"), queryset=None, required=False)
+    preferred_room_number = forms.CharField(
+        label=_("preferred room number"), max_length=20, required=False, help_text=_("Optional.")
+    )
+
+    def __init__(self, *args: Any, buildings: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_building"].queryset = buildings
+        style_form(self)
+
+
+class TransferDecisionForm(_PlainForm):
+    decision = forms.ChoiceField(
+        label=_("decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("note to the student"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when rejecting."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+
+class TransferCarryOutForm(_PlainForm):
+    bed = forms.ModelChoiceField(label=_("new bed"), queryset=None, help_text=_("Free beds suiting the student."))
+    move_date = forms.DateField(label=_("move date"), widget=DateInput())
+
+    def __init__(self, *args: Any, beds: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bed"].queryset = beds
+        style_form(self)
+
+
+class BedAddForm(_PlainForm):
+    label = forms.CharField(label=_("label"), max_length=10, required=False, help_text=_("Empty: the next number."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_form(self)

@@ -23,7 +23,16 @@ from iepark.core.models import Job, Organisation, Park, Student
 from iepark.core.validators import validate_phone
 
 from . import hours
-from .choices import SERVICE_POINT_ICONS, AllocationStatus, DormGenderPolicy, ServicePointKind, Weekday
+from .choices import (
+    OPEN_TRANSFER_STATUSES,
+    SERVICE_POINT_ICONS,
+    AllocationStatus,
+    CheckoutCondition,
+    DormGenderPolicy,
+    ServicePointKind,
+    TransferStatus,
+    Weekday,
+)
 
 
 def _in_english() -> bool:
@@ -238,6 +247,11 @@ class DormRoom(models.Model):
         _("facilities"), max_length=300, blank=True, help_text=_("E.g. bathroom, desk, air conditioning.")
     )
     monthly_fee = models.DecimalField(_("monthly fee (yuan)"), max_digits=8, decimal_places=2, default=0)
+    in_service = models.BooleanField(
+        _("in service"),
+        default=True,
+        help_text=_("A room out of service takes no new students (for repairs, or instead of deleting it)."),
+    )
 
     class Meta:
         ordering = ["building", "floor", "number", "pk"]
@@ -275,6 +289,9 @@ class Bed(models.Model):
 
     room = models.ForeignKey(DormRoom, on_delete=models.CASCADE, related_name="beds", verbose_name=_("room"))
     label = models.CharField(_("label"), max_length=10)
+    in_service = models.BooleanField(
+        _("in service"), default=True, help_text=_("A bed out of service takes no new student.")
+    )
 
     class Meta:
         ordering = ["room", "label", "pk"]
@@ -341,6 +358,10 @@ class BedAssignment(models.Model):
         verbose_name=_("allocation run"),
     )
     inspection_note = models.TextField(_("room inspection on check-out"), blank=True)
+    checkout_condition = models.CharField(
+        _("condition on check-out"), max_length=10, choices=CheckoutCondition.choices, blank=True
+    )
+    damage_description = models.TextField(_("damage found"), blank=True)
 
     class Meta:
         ordering = ["bed", "-start_date", "-pk"]
@@ -358,6 +379,11 @@ class BedAssignment(models.Model):
                 condition=models.Q(end_date__isnull=True),
                 name="operations_one_current_bed_per_student",
                 violation_error_message=_("This student already has a bed."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(checkout_condition=CheckoutCondition.DAMAGE) | ~models.Q(damage_description=""),
+                name="operations_assignment_damage_described",
+                violation_error_message=_("Describe the damage found."),
             ),
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
@@ -380,3 +406,150 @@ class BedAssignment(models.Model):
     @property
     def is_current(self) -> bool:
         return self.end_date is None
+
+
+class HousingWish(models.Model):
+    """A student's recorded housing wishes: an accessibility need and a roommate request, read by allocation runs."""
+
+    student = models.OneToOneField(
+        Student, on_delete=models.CASCADE, related_name="housing_wish", verbose_name=_("student")
+    )
+    needs_accessible = models.BooleanField(
+        _("needs an accessible room"),
+        default=False,
+        help_text=_("Allocation places the student only in an accessible room."),
+    )
+    accessibility_note = models.CharField(
+        _("accessibility needs"),
+        max_length=500,
+        blank=True,
+        help_text=_("What the student needs (e.g. wheelchair access, a lower bed); seen by dormitory staff."),
+    )
+    roommate = models.ForeignKey(
+        Student,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="roommate_requests",
+        verbose_name=_("requested roommate"),
+        help_text=_("Honoured when the two students ask for each other and are of one gender."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["student", "pk"]
+        verbose_name = _("housing wish")
+        verbose_name_plural = _("housing wishes")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(roommate=models.F("student")),
+                name="operations_wish_not_own_roommate",
+                violation_error_message=_("A student cannot ask to room with themselves."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Housing wishes of %(student)s") % {"student": self.student}
+
+    def clean(self) -> None:
+        super().clean()
+        if self.roommate_id and self.roommate_id == self.student_id:
+            raise ValidationError({"roommate": _("A student cannot ask to room with themselves.")})
+
+    def audit_owner(self) -> tuple[int | None, int | None]:
+        return self.student.college.park_id, self.student.college_id
+
+    @property
+    def is_mutual(self) -> bool:
+        """Whether the requested roommate asked for this student too."""
+        if not self.roommate_id:
+            return False
+        theirs = HousingWish.objects.filter(student_id=self.roommate_id).values_list("roommate_id", flat=True).first()
+        return theirs == self.student_id
+
+
+class RoomTransferRequest(models.Model):
+    """A student's request to move to another bed: approved by their student manager, carried out by the operator."""
+
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, related_name="room_transfers", verbose_name=_("student")
+    )
+    assignment = models.ForeignKey(
+        BedAssignment,
+        on_delete=models.PROTECT,
+        related_name="transfer_requests",
+        verbose_name=_("current stay"),
+    )
+    reason = models.TextField(_("reason"))
+    preferred_building = models.ForeignKey(
+        DormBuilding,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("preferred building"),
+    )
+    preferred_room = models.ForeignKey(
+        DormRoom, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("preferred room")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=TransferStatus.choices, default=TransferStatus.REQUESTED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    new_assignment = models.ForeignKey(
+        BedAssignment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new stay"),
+    )
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moved by"),
+    )
+    done_at = models.DateTimeField(_("moved"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("requested by")
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("room transfer request")
+        verbose_name_plural = _("room transfer requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student"],
+                condition=models.Q(status__in=OPEN_TRANSFER_STATUSES),
+                name="operations_one_open_transfer_per_student",
+                violation_error_message=_("The student already has a transfer request in progress."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Room transfer of %(student)s") % {"student": self.student}
+
+    def audit_owner(self) -> tuple[int | None, int | None]:
+        return self.student.college.park_id, self.student.college_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_TRANSFER_STATUSES

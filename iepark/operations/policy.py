@@ -13,6 +13,16 @@ of the park see the buildings and rooms (with their occupancy figures); a
 college's administrators and student managers see the assignments of their own
 students (read-only); a student sees their own assignments and the room and
 building of their current bed. Nobody else sees anything of the dormitories.
+
+Housing wishes (accessibility needs, a roommate request): the student records
+their own; their college's administrators and student managers, and the park's
+dormitory keepers, see and record them for the student.
+
+Room transfer requests: the student (or their college's staff on their behalf)
+asks; the college's student managers and administrators approve or reject;
+the park's dormitory keepers see every request of the park and carry out the
+approved ones. Each step checks its own role (``decides_transfers``,
+``keeps_dormitories``, ``is_own_student``) on top of the scope below.
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
+from iepark.core.attachments import register_attachable
 from iepark.core.choices import Role
 from iepark.core.models import Student
 from iepark.core.policy import NOTHING, Action, Actor, _in_orgs, _in_parks, add_rule, extend_rule, public_rule, rule
@@ -30,7 +41,9 @@ from .models import (
     BedAssignment,
     DormBuilding,
     DormRoom,
+    HousingWish,
     OpeningPeriod,
+    RoomTransferRequest,
     ServiceNotice,
     ServicePoint,
 )
@@ -196,6 +209,10 @@ def bed_assignment_scope(actor: Actor, action: Action) -> Q:
     return q
 
 
+# Photos of the damage found at check-out (seen by whoever sees the stay; added by the keepers).
+register_attachable(BedAssignment)
+
+
 @add_rule(BedAssignment)
 def bed_assignment_add(actor: Actor, instance: BedAssignment | None) -> bool:
     return keeps_dormitories(actor, None if instance is None else instance.bed.room.building.park_id)
@@ -218,3 +235,63 @@ def student_for_dorm_keepers(actor: Actor, action: Action) -> Q:
         return NOTHING
     parks = actor.parks({Role.OPERATOR_STAFF})
     return Q(college__park__in=parks) if parks else NOTHING
+
+
+# --- housing wishes and room transfers ---------------------------------------------------------------
+
+
+def is_own_student(actor: Actor, student: Student) -> bool:
+    """Return whether ``student`` is the actor's own student record."""
+    return bool(actor.person_id) and student.person_id == actor.person_id
+
+
+def decides_transfers(actor: Actor, student: Student) -> bool:
+    """Return whether ``actor`` approves or rejects ``student``'s transfer requests (their college's managers)."""
+    return actor.is_superuser or student.college_id in actor.orgs(DORM_COLLEGE_ROLES)
+
+
+def records_wishes_for(actor: Actor, student: Student) -> bool:
+    """Return whether ``actor`` may record ``student``'s housing wishes (the student, college staff, keepers)."""
+    return (
+        actor.is_superuser
+        or is_own_student(actor, student)
+        or student.college_id in actor.orgs(DORM_COLLEGE_ROLES)
+        or keeps_dormitories(actor, student.college.park_id)
+    )
+
+
+def _student_records_q(actor: Actor, prefix: str = "student__") -> Q:
+    """The rows (of a student under ``prefix``) the student, their college's staff and the park's keepers see."""
+    q = _in_parks(actor, DORM_KEEPER_ROLES, f"{prefix}college__park") | _in_orgs(
+        actor, DORM_COLLEGE_ROLES, f"{prefix}college"
+    )
+    if actor.person_id:
+        q |= Q(**{f"{prefix}person_id": actor.person_id})
+    return q
+
+
+@rule(HousingWish)
+def housing_wish_scope(actor: Actor, action: Action) -> Q:
+    return _student_records_q(actor)
+
+
+@add_rule(HousingWish)
+def housing_wish_add(actor: Actor, instance: HousingWish | None) -> bool:
+    if instance is None:
+        return actor.has_role(Role.STUDENT) or bool(actor.orgs(DORM_COLLEGE_ROLES)) or keeps_dormitories(actor)
+    return records_wishes_for(actor, instance.student)
+
+
+@rule(RoomTransferRequest)
+def room_transfer_scope(actor: Actor, action: Action) -> Q:
+    if action == Action.DELETE:
+        return NOTHING  # requests are cancelled or rejected, never deleted
+    return _student_records_q(actor)
+
+
+@add_rule(RoomTransferRequest)
+def room_transfer_add(actor: Actor, instance: RoomTransferRequest | None) -> bool:
+    if instance is None:
+        return actor.has_role(Role.STUDENT) or bool(actor.orgs(DORM_COLLEGE_ROLES))
+    student = instance.student
+    return is_own_student(actor, student) or student.college_id in actor.orgs(DORM_COLLEGE_ROLES)

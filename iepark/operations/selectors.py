@@ -23,7 +23,9 @@ from .models import (
     BedAssignment,
     DormBuilding,
     DormRoom,
+    HousingWish,
     OpeningPeriod,
+    RoomTransferRequest,
     ServiceNotice,
     ServicePoint,
 )
@@ -205,10 +207,11 @@ def bed_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[Bed]:
 
 
 def free_bed_list(*, user: Any) -> QuerySet[Bed]:
-    """Return the beds without a current student that ``user`` may assign."""
+    """Return the beds in service without a current student that ``user`` may assign."""
     taken = BedAssignment.objects.filter(bed=OuterRef("pk"), end_date__isnull=True)
     return (
         bed_list(user=user, action=Action.CHANGE)
+        .filter(in_service=True, room__in_service=True)
         .exclude(Exists(taken))
         .order_by("room__building__name", "room__floor", "room__number", "label")
     )
@@ -278,6 +281,12 @@ def allocation_explanations(run: AllocationRun, *, user: Any) -> list[Explanatio
 
     summary = run.summary or {}
     ids = {int(sid) for sid in summary.get("explanations", {})} | {row["student"] for row in summary.get("skipped", [])}
+    ids |= {
+        int(item["params"]["roommate"])
+        for items in summary.get("explanations", {}).values()
+        for item in items
+        if str(item.get("params", {}).get("roommate", "")).isdigit()
+    }
     students = {
         s.pk: str(s.person) for s in policy.restrict(Student.objects.select_related("person"), user).filter(pk__in=ids)
     }
@@ -285,6 +294,7 @@ def allocation_explanations(run: AllocationRun, *, user: Any) -> list[Explanatio
         **{f"b{b.pk}": str(b) for b in DormBuilding.objects.filter(park=run.park_id)},
         **{f"r{r.pk}": str(r) for r in DormRoom.objects.filter(building__park=run.park_id).select_related("building")},
         **{str(o.pk): str(o) for o in Organisation.objects.filter(park=run.park_id)},
+        **{f"k{o.pk}": str(o) for o in Organisation.objects.filter(park=run.park_id)},
         **{f"m{m.pk}": str(m) for m in Major.objects.filter(park=run.park_id)},
     }
     lines = []
@@ -302,3 +312,56 @@ def allocation_explanations(run: AllocationRun, *, user: Any) -> list[Explanatio
                 )
             )
     return lines
+
+
+# --- housing wishes and room transfers -------------------------------------------------------------
+
+
+def housing_wish_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[HousingWish]:
+    """Return the wishes ``user`` may see, each with ``mutual`` (the roommate asked for this student too)."""
+    theirs = HousingWish.objects.filter(student=OuterRef("roommate"), roommate=OuterRef("student"))
+    qs = HousingWish.objects.select_related(
+        "student", "student__person", "student__college", "roommate", "roommate__person"
+    ).annotate(mutual=Exists(theirs))
+    return policy.restrict(qs, user, action)
+
+
+def room_transfer_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[RoomTransferRequest]:
+    qs = RoomTransferRequest.objects.select_related(
+        "student",
+        "student__person",
+        "student__college",
+        "assignment",
+        "assignment__bed",
+        "assignment__bed__room",
+        "assignment__bed__room__building",
+        "preferred_building",
+        "preferred_room",
+        "preferred_room__building",
+        "new_assignment",
+        "new_assignment__bed",
+        "new_assignment__bed__room",
+        "new_assignment__bed__room__building",
+        "decided_by",
+    )
+    return policy.restrict(qs, user, action)
+
+
+def transfer_bed_choices(*, user: Any, transfer: RoomTransferRequest) -> QuerySet[Bed]:
+    """Return the free beds that suit the transfer's student (gender; accessible if they need it), preferred first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    student = transfer.student
+    beds = free_bed_list(user=user).filter(
+        room__building__park_id=student.college.park_id, room__gender=student.person.gender or "-"
+    )
+    if HousingWish.objects.filter(student=student, needs_accessible=True).exists():
+        beds = beds.filter(room__accessible=True)
+    preferred = []
+    if transfer.preferred_room_id:
+        preferred.append(When(room_id=transfer.preferred_room_id, then=Value(0)))
+    if transfer.preferred_building_id:
+        preferred.append(When(room__building_id=transfer.preferred_building_id, then=Value(1)))
+    return beds.annotate(preference=Case(*preferred, default=Value(2), output_field=IntegerField())).order_by(
+        "preference", "room__building__name", "room__floor", "room__number", "label"
+    )

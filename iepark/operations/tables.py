@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from iepark.core.tables import EMPTY, BooleanColumn, ChoiceColumn, Column, DateColumn, Table, TemplateColumn
 
-from .models import AllocationRun, BedAssignment, DormBuilding, DormRoom, ServiceNotice, ServicePoint
+from .models import (
+    AllocationRun,
+    BedAssignment,
+    DormBuilding,
+    DormRoom,
+    HousingWish,
+    RoomTransferRequest,
+    ServiceNotice,
+    ServicePoint,
+)
 
 
 def open_now_badge(point: ServicePoint) -> SafeString:
@@ -80,6 +89,7 @@ class DormRoomTable(Table):
         Column("beds_taken", label=_("Taken")),
         BooleanColumn("accessible"),
         Column("monthly_fee", order_by="monthly_fee"),
+        BooleanColumn("in_service"),
     ]
 
 
@@ -102,4 +112,37 @@ class AllocationRunTable(Table):
         Column("placed", order_by="placed"),
         Column("unplaced", order_by="unplaced"),
         Column("created_by"),
+    ]
+
+
+# --- housing wishes and room transfers -------------------------------------------------------------
+
+
+def mutual_badge(wish: HousingWish) -> SafeString:
+    if not wish.roommate_id:
+        return EMPTY
+    if getattr(wish, "mutual", False):
+        return format_html('<span class="badge text-bg-success">{}</span>', _("Mutual"))
+    return format_html('<span class="badge text-bg-secondary">{}</span>', _("One-sided"))
+
+
+class HousingWishTable(Table):
+    model = HousingWish
+    columns = [
+        Column("student", linkify=True, order_by="student__student_number"),
+        BooleanColumn("needs_accessible", order_by="needs_accessible"),
+        Column("roommate"),
+        TemplateColumn("mutual", label=_("Request"), render=mutual_badge),
+        DateColumn("updated_at", order_by="updated_at"),
+    ]
+
+
+class RoomTransferTable(Table):
+    model = RoomTransferRequest
+    columns = [
+        Column("student", linkify=True, order_by="student__student_number"),
+        ChoiceColumn("status", order_by="status"),
+        Column("assignment", label=_("current stay")),
+        Column("preferred_building"),
+        DateColumn("created_at", order_by="created_at"),
     ]

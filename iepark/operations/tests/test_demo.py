@@ -74,4 +74,19 @@ def test_demo_builds_dormitories_and_allocates_the_parks_students(world):
     rows = selectors.occupancy(user=get_user_model().objects.get(username="demo-admin"), park=world.park)
     assert all(row["free"] > 0 for row in rows if row["taken"])
     assert any("dormitory buildings" in line for line in said)
-    assert audit_count(BedAssignment, "create") == 50
+    # 50 allocated, and one more stay for the transfer carried out (its old stay ended the same day)
+    assert audit_count(BedAssignment, "create") == 51
+    from iepark.operations.choices import TransferStatus
+    from iepark.operations.models import HousingWish, RoomTransferRequest
+
+    statuses = set(RoomTransferRequest.objects.values_list("status", flat=True))
+    assert statuses == {
+        TransferStatus.REQUESTED,
+        TransferStatus.APPROVED,
+        TransferStatus.REJECTED,
+        TransferStatus.DONE,
+    }
+    assert HousingWish.objects.filter(needs_accessible=True).exists()
+    mutual = [w for w in HousingWish.objects.exclude(roommate=None) if w.is_mutual]
+    assert len(mutual) >= 2 and run.summary["wishes"]["mutual_pairs"] == len(mutual) // 2
+    assert run.summary["wishes"]["mutual_honoured"] == run.summary["wishes"]["mutual_pairs"]

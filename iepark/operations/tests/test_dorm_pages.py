@@ -62,15 +62,19 @@ def test_check_in_and_check_out_pages(world, browser_client):
     page = _page(client, reverse("dormroom_detail", args=[room.pk]))
     assert reverse("dorm_check_out", args=[assignment.pk]) in page
     response = client.post(
-        reverse("dorm_check_out", args=[assignment.pk]), {"end_date": "2025-08-01", "inspection_note": ""}, **EN
+        reverse("dorm_check_out", args=[assignment.pk]),
+        {"end_date": "2025-08-01", "checkout_condition": "good", "inspection_note": ""},
+        **EN,
     )
     assert "cannot be before the check-in" in response.content.decode()
     response = client.post(
-        reverse("dorm_check_out", args=[assignment.pk]), {"end_date": "2025-12-01", "inspection_note": "墙面污损"}
+        reverse("dorm_check_out", args=[assignment.pk]),
+        {"end_date": "2025-12-01", "checkout_condition": "damage", "damage_description": "墙面污损"},
     )
     assert response.status_code == 302
     assignment.refresh_from_db()
-    assert str(assignment.end_date) == "2025-12-01" and assignment.inspection_note == "墙面污损"
+    assert str(assignment.end_date) == "2025-12-01" and assignment.damage_description == "墙面污损"
+    assert assignment.checkout_condition == "damage"
 
 
 def test_readers_cannot_check_in_or_out(world, browser_client):

@@ -1,0 +1,1 @@
+"""Security and fire safety (see docs)."""

@@ -1,0 +1,1 @@
+"""Maintenance work orders (see docs)."""
