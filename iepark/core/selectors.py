@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from . import policy
 from .models import AuditEvent, Job, Major, Membership, Organisation, Park, Person, Student, Teacher
@@ -48,3 +51,23 @@ def audit_event_list(*, user: Any) -> QuerySet[AuditEvent]:
 
 def job_list(*, user: Any) -> QuerySet[Job]:
     return policy.restrict(Job.objects.all(), user)
+
+
+def role_users(
+    roles: Iterable[str], *, park: Park | int | None = None, organisation: Organisation | int | None = None
+) -> list[Any]:
+    """
+    Return the active logins holding a current membership with one of ``roles``, in ``park`` or ``organisation``.
+
+    For addressing notifications (who to tell), not for deciding access: that is the policy's.
+    """
+    today = timezone.localdate()
+    memberships = Membership.objects.filter(role__in=list(roles), start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+    if park is not None:
+        memberships = memberships.filter(organisation__park=park)
+    if organisation is not None:
+        memberships = memberships.filter(organisation=organisation)
+    User = get_user_model()
+    return list(User.objects.filter(is_active=True, person__memberships__in=memberships).distinct().order_by("pk"))

@@ -26,7 +26,7 @@ from iepark.core.models import Park, Student
 from iepark.core.policy import Action
 from iepark.core.tasks import job_start
 
-from . import hours
+from . import hours, notifications
 from .choices import (
     OPEN_TRANSFER_STATUSES,
     AllocationStatus,
@@ -1023,6 +1023,7 @@ def transfer_request(
             if RoomTransferRequest.objects.filter(student=student, status__in=OPEN_TRANSFER_STATUSES).exists():
                 raise _error("student", _("The student already has a transfer request in progress."), "already_open")
             audited_create(actor=actor, instance=transfer)
+            notifications.transfer_step(transfer, actor)
     except IntegrityError:
         raise _error("student", _("The student already has a transfer request in progress."), "already_open") from None
     return transfer
@@ -1063,7 +1064,7 @@ def transfer_decide(*, actor: Any, transfer: RoomTransferRequest, approve: bool,
         transfer = _locked_transfer(transfer)
         if transfer.status != TransferStatus.REQUESTED:
             raise _error("status", _("This request has already been decided."), "decided")
-        return audited_update(
+        transfer = audited_update(
             actor=actor,
             instance=transfer,
             data={
@@ -1073,6 +1074,8 @@ def transfer_decide(*, actor: Any, transfer: RoomTransferRequest, approve: bool,
                 "decided_at": timezone.now(),
             },
         )
+        notifications.transfer_step(transfer, actor)
+        return transfer
 
 
 def transfer_carry_out(
@@ -1128,7 +1131,7 @@ def transfer_carry_out(
                 },
             )
             new = audited_create(actor=actor, instance=BedAssignment(bed=bed, student=student, start_date=move_date))
-            return audited_update(
+            transfer = audited_update(
                 actor=actor,
                 instance=transfer,
                 data={
@@ -1138,5 +1141,7 @@ def transfer_carry_out(
                     "done_at": timezone.now(),
                 },
             )
+            notifications.transfer_step(transfer, actor)
+            return transfer
     except IntegrityError:
         raise _error("bed", _("The bed was taken at the same moment by someone else."), "bed_taken") from None

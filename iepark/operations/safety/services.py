@@ -27,6 +27,7 @@ from iepark.core.choices import OrganisationKind
 from iepark.core.models import Organisation, Park
 from iepark.core.policy import Action
 
+from . import notifications
 from .choices import (
     DEFAULT_CHECK_INTERVAL_DAYS,
     DEFAULT_DEADLINE_DAYS,
@@ -469,6 +470,7 @@ def finding_create(
             raise ValidationError({"deadline": _("Give the deadline of the rectification.")})
         task = RectificationTask(finding=finding, owner=owner, owner_person=owner_person, deadline=deadline)
         audited_create(actor=actor, instance=task)
+        notifications.task_assigned(task, actor)
         if item is not None:
             round_answer(actor=actor, inspection=inspection, item=item, result=AnswerResult.FINDING)
         elif inspection.status == RoundStatus.SCHEDULED:
@@ -518,11 +520,14 @@ def task_report_done(
         raise ValidationError({"reported_on": _("The rectification cannot be done before the finding was made.")})
     if not (note or "").strip():
         raise ValidationError({"note": _("Say what was done.")})
-    return audited_update(
-        actor=actor,
-        instance=task,
-        data={"status": RectificationStatus.REPORTED_DONE, "reported_on": reported_on, "report_note": note.strip()},
-    )
+    with transaction.atomic():
+        task = audited_update(
+            actor=actor,
+            instance=task,
+            data={"status": RectificationStatus.REPORTED_DONE, "reported_on": reported_on, "report_note": note.strip()},
+        )
+        notifications.task_reported(task, actor)
+    return task
 
 
 def task_reinspect(
@@ -567,6 +572,8 @@ def task_reinspect(
         else:
             data = {"status": RectificationStatus.OPEN, "deadline": new_deadline, "reported_on": None}
         audited_update(actor=actor, instance=task, data=data)
+        if not passed:
+            notifications.task_reopened(task, actor)
     return reinspection
 
 

@@ -369,3 +369,19 @@ def test_check_out_page_takes_photos_of_the_damage(world, browser_client, settin
     assert (
         browser_client(world.users["student_b"]).get(reverse("bedassignment_detail", args=[stay.pk])).status_code == 404
     )
+
+
+def test_each_transfer_step_tells_the_next_party(world, housed):
+    from iepark.careers.models import Notification
+
+    def texts(name):
+        return [n.text for n in Notification.objects.filter(recipient=world.users[name])]
+
+    transfer = services.transfer_request(actor=world.users["student_a"], student=housed["student"], reason="太吵")
+    assert any("asks to move" in t for t in texts("manager_a"))
+    assert any("asks to move" in t for t in texts("college_a_admin"))
+    assert texts("college_b_admin") == [] and texts("operator") == []
+    services.transfer_decide(actor=world.users["manager_a"], transfer=transfer, approve=True)
+    assert any("approved" in t for t in texts("operator"))
+    services.transfer_carry_out(actor=world.operator, transfer=transfer, bed=housed["new"].beds.first())
+    assert any("transfer is done" in t for t in texts("student_a"))

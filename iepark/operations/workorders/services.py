@@ -48,6 +48,7 @@ from .choices import (
     WorkOrderStatus,
 )
 from .models import MaintenancePlan, ServiceLevel, WorkOrder, WorkOrderEvent
+from .notifications import notify_step
 from .policy import runs_orders
 
 TICK_TASK = "workorders.tick"
@@ -195,7 +196,9 @@ def _log(
         to_status=order.status if before != order.status else "",
         note=note,
     )
-    return audited_create(actor=actor, instance=event)
+    event = audited_create(actor=actor, instance=event)
+    notify_step(order, kind, actor, note)
+    return event
 
 
 def _actor_label(user: Any) -> str:

@@ -387,3 +387,21 @@ def test_equipment_register_is_invisible_to_others(world):
     for name in ("hr_e1", "college_a_admin", "student_a", "other_admin", "outsider"):
         assert not selectors.equipment_list(user=world.users[name]).exists(), name
     assert FireEquipment.objects.count() == 1
+
+
+def test_owners_and_inspectors_hear_of_the_rectification_steps(world):
+    from iepark.careers.models import Notification
+
+    def texts(name):
+        return [n.text for n in Notification.objects.filter(recipient=world.users[name])]
+
+    finding = make_finding(world, severity="high", description="灭火器压力不足")
+    task = finding.task
+    assert any("灭火器压力不足" in t and "rectify" in t for t in texts("college_a_admin"))
+    assert texts("college_b_admin") == []
+    services.task_report_done(actor=world.college_a_admin, task=task, note="已更换灭火器")
+    assert any("re-inspect" in t for t in texts("operator"))
+    services.task_reinspect(
+        actor=world.operator, task=task, passed=False, note="仍有杂物", new_deadline=TODAY() + D(days=3)
+    )
+    assert any("failed" in t for t in texts("college_a_admin"))
