@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "iepark.operations.workorders",
     "iepark.operations.safety",
     "iepark.operations.surveys",
+    "iepark.governance",
+    "iepark.governance.consultation",
 ]
 
 MIDDLEWARE = [

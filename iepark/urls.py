@@ -8,6 +8,8 @@ from rest_framework.routers import DefaultRouter
 
 from iepark.careers import api as careers_api
 from iepark.core.api import views as core_api
+from iepark.governance import api as governance_api
+from iepark.governance.consultation import api as consultation_api
 from iepark.operations import api as operations_api
 from iepark.operations.safety import api as safety_api
 from iepark.operations.surveys import api as surveys_api
@@ -20,6 +22,8 @@ operations_api.register(router)
 workorders_api.register(router)
 safety_api.register(router)
 surveys_api.register(router)
+governance_api.register(router)
+consultation_api.register(router)
 
 urlpatterns = [
     path("healthz", core_api.healthz, name="healthz"),
@@ -37,6 +41,8 @@ urlpatterns = [
     path("", include("iepark.operations.workorders.urls")),
     path("", include("iepark.operations.safety.urls")),
     path("", include("iepark.operations.surveys.urls")),
+    path("", include("iepark.governance.urls")),
+    path("", include("iepark.governance.consultation.urls")),
     path("", include("iepark.core.urls")),
 ]
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -363,6 +364,12 @@ class FindingSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
+class RaisedIssueSerializer(serializers.Serializer):
+    issue = serializers.IntegerField(help_text=_("The major issue's id (/api/v1/major-issues/{id}/)."))
+    number = serializers.CharField()
+    url = serializers.CharField()
+
+
 class FindingViewSet(AttachmentsActionMixin, ScopedViewSet):
     """Findings of rounds; POST records one with its rectification task (owner, deadline); photos at ``attachments``."""
 
@@ -381,6 +388,16 @@ class FindingViewSet(AttachmentsActionMixin, ScopedViewSet):
     def update_object(self, instance, data):
         services.finding_update(actor=self.request.user, finding=instance, data=data)
         return self.get_queryset().get(pk=instance.pk)
+
+    @extend_schema(request=None, responses={201: RaisedIssueSerializer})
+    @action(detail=True, methods=["post"], url_path="raise-issue")
+    def raise_issue(self, request, pk=None):
+        """Raise this (high or critical) finding as a major issue of the park, once."""
+        finding = self.get_object()  # 404 outside the view scope, 403 without change rights
+        issue = services.finding_raise_issue(actor=request.user, finding=finding)  # errors: 400 by the handler
+        url = reverse("issue_detail", args=[issue.pk])
+        data = RaisedIssueSerializer({"issue": issue.pk, "number": str(issue), "url": url}).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class ReInspectionSerializer(serializers.ModelSerializer):

@@ -37,6 +37,7 @@ from .choices import (
     RectificationStatus,
     RecurrenceUnit,
     RoundStatus,
+    Severity,
 )
 from .models import (
     ChecklistItem,
@@ -494,6 +495,47 @@ def finding_add_photos(*, actor: Any, finding: Finding, files: Iterable[Any], ca
     if not files:
         return []
     return attach_files(actor=actor, parent=finding, files=files, caption=caption)
+
+
+# Findings this serious may be raised as major issues of the park (governance consultation).
+RAISABLE_SEVERITIES = (Severity.HIGH, Severity.CRITICAL)
+
+
+def finding_raise_issue(*, actor: Any, finding: Finding) -> Any:
+    """
+    Raise a serious finding as a major issue of the park (category safety, same severity), once.
+
+    The rectification's owner is the affected party; the issue links back to the finding.
+    """
+    from iepark.governance.consultation import selectors as consultation_selectors
+    from iepark.governance.consultation import services as consultation_services
+    from iepark.governance.consultation.choices import IssueCategory
+
+    policy.require(actor, Action.CHANGE, finding)
+    if finding.severity not in RAISABLE_SEVERITIES:
+        raise ValidationError(_("Only a high or critical finding can be raised as a major issue."))
+    with transaction.atomic():
+        locked = Finding.objects.select_for_update().get(pk=finding.pk)
+        if consultation_selectors.source_has_issue(locked):
+            raise ValidationError(_("This finding has already been raised as a major issue."))
+        task = getattr(locked, "task", None)
+        park = locked.round.template.park
+        place = locked.place or locked.round.place
+        lines = [locked.description, _("Place: %(place)s") % {"place": place}]
+        if task is not None:
+            lines.append(
+                _("Rectification by %(owner)s, due %(deadline)s.") % {"owner": task.owner, "deadline": task.deadline}
+            )
+        return consultation_services.issue_raise(
+            actor=actor,
+            park=park,
+            category=IssueCategory.SAFETY,
+            severity=locked.severity,
+            title=(_("Safety finding: %(description)s") % {"description": locked.description})[:150],
+            description="\n".join(str(line) for line in lines),
+            affected_organisations=[task.owner] if task is not None else [],
+            source=locked,
+        )
 
 
 def task_update(*, actor: Any, task: RectificationTask, data: Mapping[str, Any]) -> RectificationTask:

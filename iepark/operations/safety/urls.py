@@ -26,6 +26,7 @@ urlpatterns = [
     path("safety/rounds/<int:pk>/findings/add/", views.round_finding_add, name="inspectionround_finding_add"),
     *object_urlpatterns_from("safety/rounds", InspectionRound, views),
     path("safety/findings/<int:pk>/photos/", views.finding_photos, name="finding_photos"),
+    path("safety/findings/<int:pk>/raise-issue/", views.finding_raise_issue, name="finding_raise_issue"),
     *object_urlpatterns_from("safety/findings", Finding, views),
     path("safety/rectifications/<int:pk>/report-done/", views.task_report_done, name="rectificationtask_report_done"),
     path("safety/rectifications/<int:pk>/reinspect/", views.task_reinspect, name="rectificationtask_reinspect"),

@@ -518,11 +518,15 @@ class FindingDetailView(FindingMixin, generic.ObjectDetailView):
         user = self.request.user
         task = selectors.task_list(user=user).filter(finding=obj).first()
         can_change = policy.can(user, Action.CHANGE, obj)
+        from iepark.governance.consultation.selectors import issues_from_source
+
         context.update(
             {
                 "task": task,
                 "photo_form": PhotosForm() if can_change else None,
                 "photos_url": reverse("finding_photos", args=[obj.pk]),
+                "issues": list(issues_from_source(obj, user=user)),
+                "may_raise_issue": can_change and obj.severity in services.RAISABLE_SEVERITIES,
             }
         )
         return context
@@ -571,6 +575,22 @@ def finding_photos(request, pk: int):
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("finding_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def finding_raise_issue(request, pk: int):
+    """Raise a serious finding as a major issue of the park, then show the issue."""
+    finding = get_object_or_404(selectors.finding_list(user=request.user), pk=pk)
+    if not policy.can(request.user, Action.CHANGE, finding):
+        raise PermissionDenied
+    try:
+        issue = services.finding_raise_issue(actor=request.user, finding=finding)
+    except ValidationError as exc:
+        messages.error(request, generic.error_text(exc))
+        return redirect("finding_detail", pk=pk)
+    messages.success(request, _("The finding is raised as major issue %(number)s.") % {"number": issue})
+    return redirect("issue_detail", pk=issue.pk)
 
 
 # --- rectification tasks -----------------------------------------------------------------------------------------

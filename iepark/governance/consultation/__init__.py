@@ -1,0 +1,1 @@
+"""Contact meetings and major issues (see docs/consultation.md)."""
