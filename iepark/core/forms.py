@@ -53,8 +53,9 @@ def style_form(form: forms.BaseForm) -> None:
             elif isinstance(form_field, forms.DateTimeField):
                 widget.attrs.setdefault("data-datepicker", "datetime")
                 widget.attrs.setdefault("autocomplete", "off")
-        if css:
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        classes = widget.attrs.get("class", "").split()
+        if css and css not in classes:  # idempotent: a form styled twice keeps one class
+            widget.attrs["class"] = " ".join([*classes, css])
 
 
 def restrict_form_querysets(form: forms.BaseForm, user: Any) -> None:

@@ -272,7 +272,12 @@ class Column:
         return format_html("{}", value)
 
     def render(self, row: Any) -> SafeString:
-        html = self.render_value(self.value(row), row)
+        value = self.value(row)
+        if self.linkify and isinstance(value, models.Model):
+            # The cell links elsewhere already: the related object is named, not linked (no link in a link).
+            html = format_html("{}", value)
+        else:
+            html = self.render_value(value, row)
         if self.linkify is True:
             return object_link(row, html)
         if self.linkify:

@@ -600,3 +600,16 @@ def test_history_names_related_rows_the_reader_may_see(world, browser_client):
     page = text(browser_client(world.college_a_admin).get(reverse("student_history", args=[student.pk])))
     assert "煤矿开采技术" in page and "煤化工技术" in page
     assert f"#{other_major.pk}" not in page
+
+
+def test_a_cell_linked_to_its_row_names_a_related_object_without_a_nested_link(world):
+    from iepark.core.models import Membership
+    from iepark.core.tables import Column
+
+    membership = Membership.objects.filter(person__user=world.park_admin).first()
+    column = Column("person", linkify=True)
+    column.model = Membership
+    html = str(column.render(membership))
+    assert html.count("<a ") == 1
+    assert reverse("membership_detail", args=[membership.pk]) in html
+    assert membership.person.name in html

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -102,7 +103,7 @@ class FindingFilterSet(SearchFilterSet):
     search_fields = ("description", "place", "round__place")
     park = django_filters.ModelChoiceFilter(field_name="round__template__park", queryset=scoped(Park), label=_("park"))
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, label=_("severity"))
-    open = django_filters.BooleanFilter(method="filter_open", label=_("open"))
+    open = django_filters.BooleanFilter(method="filter_open", label=pgettext_lazy("filter", "open"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
     owner = django_filters.ModelChoiceFilter(field_name="task__owner", queryset=_owners, label=_("owner"))
     round = django_filters.NumberFilter(field_name="round", label=_("round"))

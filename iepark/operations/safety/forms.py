@@ -46,6 +46,10 @@ def _buildings(user: Any, parks):
 class PlainForm(forms.Form):
     """A form that is no model form, laid out like the generic edit pages (one group of fields)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
     def grouped_fields(self) -> list[tuple[Any, list[forms.BoundField]]]:
         return [(None, list(self.visible_fields()))]
 

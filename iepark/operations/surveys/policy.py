@@ -25,8 +25,8 @@ from .models import Answer, Invitation, Question, Response, Survey
 
 # Roles that build and read the surveys of the organisation they work for.
 SURVEY_OWNER_ROLES = frozenset({Role.OPERATOR_STAFF, Role.COLLEGE_ADMIN, Role.STUDENT_MANAGER})
-# Roles that read (and see the results of) every survey of their park.
-SURVEY_PARK_READER_ROLES = frozenset({Role.PARK_ADMIN})
+# Roles that read (and see the results of) every survey of their park: the committee oversees service levels.
+SURVEY_PARK_READER_ROLES = frozenset({Role.PARK_ADMIN, Role.COMMITTEE_OFFICER})
 
 
 def as_actor(user_or_actor: Any) -> Actor:

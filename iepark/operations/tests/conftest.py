@@ -12,3 +12,15 @@ from django.utils import translation
 def _messages_in_english():
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def api(api):
+    """API clients that ask for English, so tests can name the messages they expect (zh-hans is the default)."""
+
+    def make(user=None):
+        client = api(user)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return make

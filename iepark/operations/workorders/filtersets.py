@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from iepark.core.filtersets import SearchFilterSet, scoped, scoped_choice
 from iepark.core.models import Park, Person
@@ -22,7 +23,7 @@ class WorkOrderFilterSet(SearchFilterSet):
     urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices, label=_("urgency"))
     place_kind = django_filters.ChoiceFilter(choices=PlaceKind.choices, label=_("kind of place"))
     source = django_filters.ChoiceFilter(choices=WorkOrderSource.choices, label=_("source"))
-    open = django_filters.BooleanFilter(method="filter_open", label=_("open"))
+    open = django_filters.BooleanFilter(method="filter_open", label=pgettext_lazy("filter", "open"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
     escalated = django_filters.BooleanFilter(method="filter_escalated", label=_("escalated"))
     unrated = django_filters.BooleanFilter(method="filter_unrated", label=_("resolved, not rated"))

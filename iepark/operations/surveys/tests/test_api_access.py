@@ -8,7 +8,7 @@ from iepark.testing import ApiAccessSuite
 
 from .factories import answers_for, invite, make_survey, open_survey
 
-OUTSIDERS = ("other_admin", "outsider", "hr_e1", "committee", "college_a_admin", "manager_a", "teacher_a", "student_a")
+OUTSIDERS = ("other_admin", "outsider", "hr_e1", "college_a_admin", "manager_a", "teacher_a", "student_a")
 
 
 def _payload(world, **extra):
@@ -27,7 +27,7 @@ class TestSurveyAccess(ApiAccessSuite):
     basename = "survey"
     readers = ()
     writer = "operator"
-    readonly = ("park_admin",)
+    readonly = ("park_admin", "committee")
     outsiders = OUTSIDERS
     page_list, page_detail, page_edit = "survey_list", "survey_detail", "survey_edit"
 
@@ -59,7 +59,7 @@ class TestSurveyAccess(ApiAccessSuite):
 class TestCollegeSurveyAccess(TestSurveyAccess):
     writer = "college_a_admin"
     readers = ("manager_a",)
-    outsiders = ("other_admin", "outsider", "college_b_admin", "operator", "teacher_a", "student_a", "committee")
+    outsiders = ("other_admin", "outsider", "college_b_admin", "operator", "teacher_a", "student_a")
 
     def own(self, world):
         return Survey.objects.filter(owner=world.college_a, title="own").first() or make_survey(
