@@ -581,6 +581,13 @@ class ObjectEditView(ObjectViewMixin, View):
     form_class: ClassVar[type[forms.BaseForm]]
     template_kind = "edit"
     generic_template = "core/generic/object_edit.html"
+    # A page that only creates ("create": no pk) or only updates ("update": a pk, rows made elsewhere).
+    only: ClassVar[str | None] = None
+
+    def refuse_other_job(self, pk: int | None) -> None:
+        """404 for the job this page does not do."""
+        if (self.only == "create" and pk is not None) or (self.only == "update" and pk is None):
+            raise Http404
 
     def check_may_add(self) -> None:
         if not policy.may_add_any(self.request.user, self.model):
@@ -596,12 +603,14 @@ class ObjectEditView(ObjectViewMixin, View):
         return self.form_class(data, **kwargs)
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        self.refuse_other_job(pk)
         obj = self.get_object_for(pk, Action.CHANGE) if pk is not None else None
         if obj is None:
             self.check_may_add()
         return self.render_form(self.get_form(obj), obj)
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        self.refuse_other_job(pk)
         obj = self.get_object_for(pk, Action.CHANGE) if pk is not None else None
         if obj is None:
             self.check_may_add()

@@ -546,17 +546,8 @@ class AssessmentRunHistoryView(AssessmentRunMixin, generic.ObjectHistoryView):
 class AssessmentRunEditView(AssessmentRunMixin, generic.ObjectEditView):
     """Start a run: a programme version and a period (computed in the background)."""
 
+    only = "create"
     form_class = RunStartForm
-
-    def get(self, request, pk=None):
-        if pk is not None:
-            raise Http404
-        return super().get(request)
-
-    def post(self, request, pk=None):
-        if pk is not None:
-            raise Http404
-        return super().post(request)
 
     def get_initial(self):
         version = self.request.GET.get("version", "")

@@ -873,17 +873,8 @@ def _weights_shown(run: AllocationRun) -> list[tuple[str, int]]:
 class AllocationRunEditView(AllocationRunMixin, generic.ObjectEditView):
     """Start an allocation: choose the students without a bed (park, cohort year, college) and the seed."""
 
+    only = "create"
     form_class = AllocationForm
-
-    def get(self, request, pk=None):
-        if pk is not None:
-            raise Http404
-        return super().get(request)
-
-    def post(self, request, pk=None):
-        if pk is not None:
-            raise Http404
-        return super().post(request)
 
     def create_object(self, form):
         students = list(form.students().values_list("pk", flat=True))

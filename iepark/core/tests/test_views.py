@@ -613,3 +613,11 @@ def test_a_cell_linked_to_its_row_names_a_related_object_without_a_nested_link(w
     assert html.count("<a ") == 1
     assert reverse("membership_detail", args=[membership.pk]) in html
     assert membership.person.name in html
+
+
+def test_edit_pages_that_do_one_job_send_the_other_elsewhere(world, browser_client):
+    """``ObjectEditView.only``: a create-only page has no edit URL, an update-only page no add URL."""
+    operator = browser_client(world.users["operator"])
+    assert operator.get("/safety/findings/add/").status_code == 404
+    assert operator.post("/safety/findings/add/", {}).status_code == 404
+    assert operator.get("/allocation-runs/1/edit/").status_code == 404

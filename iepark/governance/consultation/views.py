@@ -366,17 +366,8 @@ class IssueDetailView(IssueMixin, generic.ObjectDetailView):
 class IssueEditView(IssueMixin, generic.ObjectEditView):
     """Officers correct an issue (new issues come from the "Raise an issue" page)."""
 
+    only = "update"
     form_class = IssueEditForm
-
-    def get(self, request, pk=None):
-        if pk is None:
-            return redirect("issue_create")
-        return super().get(request, pk)
-
-    def post(self, request, pk=None):
-        if pk is None:
-            raise Http404
-        return super().post(request, pk)
 
     def update_object(self, obj, form):
         return services.issue_update(actor=self.request.user, issue=obj, data=form.service_data())

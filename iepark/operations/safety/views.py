@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -537,17 +537,8 @@ class FindingHistoryView(FindingMixin, generic.ObjectHistoryView):
 
 
 class FindingEditView(FindingMixin, generic.ObjectEditView):
+    only = "update"
     form_class = FindingEditForm
-
-    def get(self, request, pk=None):
-        if pk is None:
-            raise Http404  # findings are added from their round
-        return super().get(request, pk)
-
-    def post(self, request, pk=None):
-        if pk is None:
-            raise Http404
-        return super().post(request, pk)
 
     def update_object(self, obj, form):
         return services.finding_update(actor=self.request.user, finding=obj, data=form.service_data())
@@ -651,17 +642,8 @@ class RectificationTaskHistoryView(RectificationTaskMixin, generic.ObjectHistory
 
 
 class RectificationTaskEditView(RectificationTaskMixin, generic.ObjectEditView):
+    only = "update"
     form_class = RectificationTaskForm
-
-    def get(self, request, pk=None):
-        if pk is None:
-            raise Http404  # tasks are created with their finding
-        return super().get(request, pk)
-
-    def post(self, request, pk=None):
-        if pk is None:
-            raise Http404
-        return super().post(request, pk)
 
     def update_object(self, obj, form):
         return services.task_update(actor=self.request.user, task=obj, data=form.service_data())

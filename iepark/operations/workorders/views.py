@@ -235,17 +235,8 @@ class WorkOrderDetailView(WorkOrderMixin, generic.ObjectDetailView):
 class WorkOrderEditView(WorkOrderMixin, generic.ObjectEditView):
     """The desk corrects an order (new orders come from the report page)."""
 
+    only = "update"
     form_class = WorkOrderForm
-
-    def get(self, request, pk=None):
-        if pk is None:
-            return redirect("workorder_create")
-        return super().get(request, pk)
-
-    def post(self, request, pk=None):
-        if pk is None:
-            raise Http404
-        return super().post(request, pk)
 
     def update_object(self, obj, form):
         return services.work_order_update(actor=self.request.user, order=obj, data=form.service_data())
