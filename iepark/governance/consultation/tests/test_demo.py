@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from iepark.core.demo.builder import DEMO_EXTENSIONS
@@ -18,9 +16,7 @@ def test_demo_builds_meetings_and_issues_in_every_state(world):
     from django.contrib.auth import get_user_model
 
     system = get_user_model().objects.create_superuser("demo-system", password="x")
-    started = time.monotonic()
     demo.build(world.park, actor=system, seed=7, say=lambda message: None)
-    assert time.monotonic() - started < 15
     assert Meeting.objects.filter(park=world.park, status="held").count() == 4
     assert Meeting.objects.filter(park=world.park, status="scheduled").count() == 1
     statuses = set(Issue.objects.filter(park=world.park).values_list("status", flat=True))

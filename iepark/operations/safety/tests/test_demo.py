@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from django.contrib.auth import get_user_model
 
 from iepark.core.demo.builder import DEMO_EXTENSIONS
@@ -17,9 +15,8 @@ def _build(world, seed=7):
     admin = get_user_model().objects.filter(username="demo-admin").first() or get_user_model().objects.create_superuser(
         "demo-admin", password="x"
     )
-    started = time.monotonic()
     demo.build(world.park, actor=admin, seed=seed, say=said.append)
-    return said, time.monotonic() - started, admin
+    return said, admin
 
 
 def test_demo_is_registered():
@@ -29,8 +26,8 @@ def test_demo_is_registered():
 def test_demo_builds_inspections_in_every_state_and_the_register(world):
     make_building(world.park, "1号公寓楼")
     make_building(world.park, "2号公寓楼")
-    said, seconds, admin = _build(world)
-    assert said and seconds < 20
+    said, admin = _build(world)
+    assert said
     assert InspectionTemplate.objects.filter(park=world.park).count() == 3
     assert InspectionRound.objects.filter(status="completed").count() >= 20
     statuses = set(RectificationTask.objects.values_list("status", flat=True))
