@@ -58,6 +58,17 @@ def style_form(form: forms.BaseForm) -> None:
             widget.attrs["class"] = " ".join([*classes, css])
 
 
+class PlainForm(forms.Form):
+    """A form that is no model form, styled and laid out like the generic edit pages (one group of fields)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+    def grouped_fields(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        return [(None, list(self.visible_fields()))]
+
+
 def restrict_form_querysets(form: forms.BaseForm, user: Any) -> None:
     """Narrow every model choice field of ``form`` to the rows ``user`` may see."""
     for form_field in form.fields.values():

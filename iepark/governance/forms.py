@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iepark.core import selectors as core_selectors
 from iepark.core.attachments import AttachmentsField
-from iepark.core.forms import DateInput, ServiceModelForm, style_form
+from iepark.core.forms import DateInput, PlainForm, ServiceModelForm, style_form
 from iepark.core.policy import Action, actor_for
 
 from . import rules, selectors
@@ -190,7 +190,7 @@ class RuleForm(forms.Form):
         return [self[f"p_{spec.name}"] for spec in rules.SCHEMAS[self.kind]]
 
 
-class RunStartForm(forms.Form):
+class RunStartForm(PlainForm):
     version = forms.ModelChoiceField(label=_("programme version"), queryset=ProgrammeVersion.objects.none())
     period_start = forms.DateField(label=_("period from"), widget=DateInput())
     period_end = forms.DateField(label=_("period to"), widget=DateInput())
@@ -201,7 +201,6 @@ class RunStartForm(forms.Form):
         self.fields["version"].queryset = selectors.version_list(user=user, action=Action.CHANGE).order_by(
             "programme__name", "-number"
         )
-        style_form(self)
 
 
 class ObjectionForm(forms.Form):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from iepark.core import selectors as core_selectors
 from iepark.core.attachments import AttachmentsField
 from iepark.core.choices import COLLEGE_KINDS
-from iepark.core.forms import DateInput, ServiceModelForm, style_form
+from iepark.core.forms import DateInput, PlainForm, ServiceModelForm, style_form
 from iepark.core.policy import Action, actor_for
 
 from . import hours
@@ -201,14 +201,7 @@ class DormRoomForm(ServiceModelForm):
                 self.fields[name].disabled = True
 
 
-class _PlainForm(forms.Form):
-    """A form that is no model form, laid out like the generic edit pages (one group of fields)."""
-
-    def grouped_fields(self) -> list[tuple[Any, list[forms.BoundField]]]:
-        return [(None, list(self.visible_fields()))]
-
-
-class CheckInForm(_PlainForm):
+class CheckInForm(PlainForm):
     """Check a student without a bed in to a free bed."""
 
     student = forms.ModelChoiceField(label=_("student"), queryset=None)
@@ -233,7 +226,7 @@ class CheckInForm(_PlainForm):
         style_form(self)
 
 
-class CheckOutForm(_PlainForm):
+class CheckOutForm(PlainForm):
     end_date = forms.DateField(label=_("check-out date"), widget=DateInput())
     checkout_condition = forms.ChoiceField(
         label=_("condition of the room and bed"),
@@ -276,7 +269,7 @@ WEIGHT_HELP = {
 }
 
 
-class AllocationForm(_PlainForm):
+class AllocationForm(PlainForm):
     """Which students without a bed to allocate (by park, cohort year and college) and the seed."""
 
     park = forms.ModelChoiceField(label=_("park"), queryset=None)
@@ -343,7 +336,7 @@ class AllocationForm(_PlainForm):
 # --- housing wishes and room transfers -------------------------------------------------------------
 
 
-class HousingWishForm(_PlainForm):
+class HousingWishForm(PlainForm):
     """A student's housing wishes; the roommate is named by student number and name."""
 
     needs_accessible = forms.BooleanField(label=_("I need an accessible room"), required=False)
@@ -375,7 +368,7 @@ class HousingWishForm(_PlainForm):
         return data
 
 
-class TransferRequestForm(_PlainForm):
+class TransferRequestForm(PlainForm):
     reason = forms.CharField(
         label=_("why do you want to move?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -390,7 +383,7 @@ class TransferRequestForm(_PlainForm):
         style_form(self)
 
 
-class TransferDecisionForm(_PlainForm):
+class TransferDecisionForm(PlainForm):
     decision = forms.ChoiceField(
         label=_("decision"),
         choices=[("approve", _("Approve")), ("reject", _("Reject"))],
@@ -409,7 +402,7 @@ class TransferDecisionForm(_PlainForm):
         style_form(self)
 
 
-class TransferCarryOutForm(_PlainForm):
+class TransferCarryOutForm(PlainForm):
     bed = forms.ModelChoiceField(label=_("new bed"), queryset=None, help_text=_("Free beds suiting the student."))
     move_date = forms.DateField(label=_("move date"), widget=DateInput())
 
@@ -419,7 +412,7 @@ class TransferCarryOutForm(_PlainForm):
         style_form(self)
 
 
-class BedAddForm(_PlainForm):
+class BedAddForm(PlainForm):
     label = forms.CharField(label=_("label"), max_length=10, required=False, help_text=_("Empty: the next number."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

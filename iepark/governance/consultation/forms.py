@@ -180,7 +180,10 @@ class NoteForm(forms.Form):
 
 class CommentForm(forms.Form):
     kind = forms.ChoiceField(
-        choices=[(k, EntryKind(k).label) for k in PARTY_ENTRY_KINDS], initial=EntryKind.COMMENT, label=_("kind")
+        choices=[(k, EntryKind(k).label) for k in PARTY_ENTRY_KINDS],
+        initial=EntryKind.COMMENT,
+        label=_("kind"),
+        widget=forms.RadioSelect,
     )
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=8000, label=_("text"))
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iepark.core import selectors as core_selectors
 from iepark.core.attachments import AttachmentsField
-from iepark.core.forms import DateInput, ServiceModelForm, style_form
+from iepark.core.forms import DateInput, PlainForm, ServiceModelForm, style_form
 from iepark.core.models import Organisation, Person
 from iepark.core.policy import Action, actor_for
 from iepark.operations.models import DormBuilding
@@ -41,17 +41,6 @@ def _buildings(user: Any, parks):
     from iepark.core import policy
 
     return policy.restrict(DormBuilding.objects.filter(park__in=parks), user).order_by("name")
-
-
-class PlainForm(forms.Form):
-    """A form that is no model form, laid out like the generic edit pages (one group of fields)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style_form(self)
-
-    def grouped_fields(self) -> list[tuple[Any, list[forms.BoundField]]]:
-        return [(None, list(self.visible_fields()))]
 
 
 # --- templates ---------------------------------------------------------------------------------------------
