@@ -28,7 +28,7 @@ from iepark.core.choices import AuditAction
 from iepark.core.policy import Action
 from iepark.core.tasks import JobCancelled, JobContext, job_start
 
-from . import evidence, rules
+from . import evidence, notifications, rules
 from .choices import LOCKED_RUN_STATUSES, OPEN_RUN_STATUSES, Adjustment, ObjectionStatus, RunStatus
 from .models import (
     AssessmentLine,
@@ -744,6 +744,7 @@ def objection_raise(
         objection = audit.audited_create(actor=actor, instance=objection)
         if files:
             attach_files(actor=actor, parent=objection, files=files)
+        notifications.objection_step(objection, actor)
         return objection
 
 
@@ -797,4 +798,6 @@ def objection_resolve(
             "resolved_by": actor,
             "resolved_at": timezone.now(),
         }
-        return audit.audited_update(actor=actor, instance=objection, data=data)
+        objection = audit.audited_update(actor=actor, instance=objection, data=data)
+        notifications.objection_step(objection, actor)
+        return objection

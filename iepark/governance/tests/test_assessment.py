@@ -275,3 +275,19 @@ def test_a_run_cancelled_before_it_started_is_marked_failed(world, django_captur
     assert run.status == RunStatus.FAILED and run.line_count == 0
     services.run_delete(actor=world.users["committee"], run=run)
     assert not AssessmentRun.objects.filter(pk=run.pk).exists()
+
+
+def test_objections_notify_the_committee_and_then_the_objector(world):
+    from iepark.careers.models import Notification
+
+    def texts(name):
+        return [n.text for n in Notification.objects.filter(recipient=world.users[name])]
+
+    data = standard_data(world)
+    run = _run(world, make_programme(world))
+    line = run.lines.get(student=data["students"][0])
+    objection = services.objection_raise(actor=world.college_a_admin, line=line, reason="该生为订单班学生")
+    assert any("please decide" in t for t in texts("committee"))
+    assert texts("college_b_admin") == []
+    services.objection_resolve(actor=world.users["committee"], objection=objection, accept=False, response="已核实")
+    assert any("was decided: Rejected" in t for t in texts("college_a_admin"))

@@ -167,6 +167,9 @@ def test_public_policy_pages_need_no_login_and_hide_internal_documents(world, cl
     listing = client.get(reverse("policy_public_list", args=[world.park.code]))
     assert listing.status_code == 200 and "max-age=300" in listing["Cache-Control"]
     assert "产教融合补贴办法" in listing.content.decode() and "内部通知" not in listing.content.decode()
+    # The careers portal's pages lead to the policies too.
+    portal = client.get(reverse("portal_jobs", args=[world.park.code])).content.decode()
+    assert reverse("policy_public_list", args=[world.park.code]) in portal
     assert client.get(reverse("policy_public_detail", args=[world.park.code, public.pk])).status_code == 200
     assert client.get(reverse("policy_public_detail", args=[world.park.code, internal.pk])).status_code == 404
     file = public_file = __import__("iepark.core.attachments", fromlist=["attachments_of"]).attachments_of(public).get()
