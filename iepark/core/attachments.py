@@ -4,8 +4,8 @@ Attachments: photos and PDF documents on any object, checked by their content, n
 How an app uses it:
 
 - **Register the parent model** once, in the app's policy module: ``register_attachable(WorkOrder)``.
-  Whoever may VIEW the parent sees its attachments; whoever may CHANGE the parent may delete them,
-  and so may the uploader of an attachment while they can still see the parent.
+  Whoever may VIEW the parent sees its attachments; whoever may CHANGE the parent may delete them
+  (a parent whose policy stops changes once settled keeps its files).
 - **Forms**: ``photos = AttachmentsField(label=..., required=False)`` cleans to a list of checked
   ``Upload`` objects (a bad file is a field error naming the file and what is wrong).
 - **Services**: ``attach_files(actor=user, parent=obj, files=uploads_or_uploaded_files, caption="")``
@@ -34,6 +34,7 @@ import io
 import re
 import unicodedata
 import warnings
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -61,8 +62,12 @@ _IMAGE_SIGNATURES = (
     (b"\xff\xd8\xff", "JPEG", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "PNG", "image/png"),
 )
-# Byte patterns of PDF features that run code or carry other files: refused.
-_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|OpenAction\s*<<[^>]*/S\s*/JavaScript)\b")
+# PDF names of features that run code or carry other files: refused (after decoding, see ``_pdf_scan_text``).
+_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|AA|XFA)\b")
+_PDF_STREAM = re.compile(rb"stream\r?\n")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# At most this much inflated content is scanned per file (a "zip bomb" is refused, not inflated).
+_PDF_INFLATE_LIMIT = 32 * 1024 * 1024
 
 
 def max_bytes() -> int:
@@ -132,10 +137,30 @@ def _reencode(data: bytes, fmt: str, name: str) -> bytes:
         ) from None
 
 
+def _pdf_scan_text(data: bytes, name: str) -> bytes:
+    """The PDF's bytes with its compressed streams inflated and ``#xx`` escapes in names decoded."""
+    parts, budget, position = [data], _PDF_INFLATE_LIMIT, 0
+    while (match := _PDF_STREAM.search(data, position)) is not None:
+        end = data.find(b"endstream", match.end())
+        if end < 0:
+            break
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(data[match.end() : end], budget + 1)
+        except zlib.error:
+            inflated = b""  # not Flate-compressed (or not compressed): scanned as it is
+        if len(inflated) > budget:
+            raise _error(_("“%(name)s” expands to too much content to check."), "upload_bad_pdf", name=name)
+        budget -= len(inflated)
+        parts.append(inflated)
+        position = end + len(b"endstream")
+    return _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), b"\n".join(parts))
+
+
 def _check_pdf(data: bytes, name: str) -> None:
     if b"%%EOF" not in data[-2048:]:
         raise _error(_("“%(name)s” is an incomplete or damaged PDF."), "upload_bad_pdf", name=name)
-    if _PDF_ACTIVE.search(data):
+    if _PDF_ACTIVE.search(_pdf_scan_text(data, name)):
         raise _error(
             _("“%(name)s” contains scripts or embedded files; please upload a plain PDF."),
             "upload_active_pdf",
@@ -227,10 +252,20 @@ def attach_files(*, actor: Any, parent: models.Model, files: Iterable[Any], capt
 def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
     """Delete an attachment (audited); its file goes once the transaction commits."""
     policy.require(actor, Action.DELETE, attachment)
+    _delete(actor, attachment)
+
+
+def _delete(actor: Any, attachment: Attachment) -> None:
     storage, name = attachment.file.storage, attachment.file.name
     with transaction.atomic():
         audit.audited_delete(actor=actor, instance=attachment)
         transaction.on_commit(lambda: storage.delete(name))
+
+
+def attachments_delete_all(*, actor: Any, parent: models.Model) -> None:
+    """Delete every attachment of ``parent`` (audited), inside the service that deletes the parent."""
+    for attachment in attachments_of(parent):
+        _delete(actor, attachment)
 
 
 def attachments_of(parent: models.Model) -> models.QuerySet:
@@ -258,14 +293,11 @@ def attachment_scope(actor: Actor, action: Action) -> Q:
     q = NOTHING
     for model in _attachable:
         content_type_id = ContentType.objects.get_for_model(model).pk
-        visible = policy.restrict(model._default_manager.all(), actor.user, Action.VIEW).values("pk")
-        if action == Action.VIEW:
-            part = Q(content_type_id=content_type_id, object_id__in=visible)
-        else:
-            changeable = policy.restrict(model._default_manager.all(), actor.user, Action.CHANGE).values("pk")
-            part = Q(content_type_id=content_type_id, object_id__in=changeable) | Q(
-                content_type_id=content_type_id, object_id__in=visible, uploaded_by_id=actor.user.pk
-            )
+        # Deleting needs CHANGE on the parent, and only while it lasts: a settled parent (a decided objection, a
+        # closed issue, a confirmed order) keeps its evidence, its uploader's included.
+        parent_action = Action.VIEW if action == Action.VIEW else Action.CHANGE
+        parents = policy.restrict(model._default_manager.all(), actor.user, parent_action).values("pk")
+        part = Q(content_type_id=content_type_id, object_id__in=parents)
         q = part if q is NOTHING else q | part
     return q
 

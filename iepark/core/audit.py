@@ -3,7 +3,9 @@ The audit service: append-only, hash-chained events written in the writer's tran
 
 Services call ``audited_create``/``audited_update``/``audited_delete`` (which
 validate, save and record in one step) or ``record`` directly. Personal data
-named in a model's ``AUDIT_MASKED`` stays masked in the trail.
+stays masked in the trail: fields named ``national_id`` or ``phone`` in any
+model, and the fields a model names in ``AUDIT_MASKED`` (``{"contact_phone": "phone"}``:
+field → the kind of masking).
 """
 
 from __future__ import annotations
@@ -48,12 +50,14 @@ def _json_value(value: Any) -> Any:
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """Return the instance's concrete field values, JSON-safe, with personal data masked."""
     data: dict[str, Any] = {}
+    extra_masked: dict[str, str] = getattr(type(instance), "AUDIT_MASKED", {})
     for field in instance._meta.concrete_fields:
         if field.name in SKIPPED_FIELDS or field.primary_key:
             continue
         value = _json_value(getattr(instance, field.attname))
-        if field.name in MASKED_FIELDS and value:
-            value = MASKED_FIELDS[field.name](value)
+        kind = extra_masked.get(field.name, field.name)
+        if kind in MASKED_FIELDS and value:
+            value = MASKED_FIELDS[kind](value)
         data[field.attname] = value
     if instance.pk is not None and not instance._state.adding:
         # Many-to-many links are part of the object's state (e.g. a posting's majors): ids, sorted.

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from iepark.core import audit, policy
-from iepark.core.attachments import attach_files
+from iepark.core.attachments import attach_files, attachments_delete_all
 from iepark.core.choices import AuditAction
 from iepark.core.policy import Action
 from iepark.core.tasks import JobCancelled, JobContext, job_start
@@ -110,7 +110,9 @@ def policy_document_delete(*, actor: Any, document: PolicyDocument) -> None:
     _require(actor, Action.DELETE, document)
     if document.programmes.exists():
         raise ValidationError(_("A subsidy programme implements this document; unlink it first."))
-    audit.audited_delete(actor=actor, instance=document)
+    with transaction.atomic():
+        attachments_delete_all(actor=actor, parent=document)
+        audit.audited_delete(actor=actor, instance=document)
 
 
 # --- programmes ----------------------------------------------------------------------------------
@@ -634,6 +636,7 @@ def run_delete(*, actor: Any, run: AssessmentRun) -> None:
         raise ValidationError(_("A correction was made from this run; it stays for the record."))
     with transaction.atomic():
         for objection in Objection.objects.filter(line__run=run):
+            attachments_delete_all(actor=actor, parent=objection)
             audit.audited_delete(actor=actor, instance=objection)
         run.lines.all().delete()
         audit.audited_delete(actor=actor, instance=run)
@@ -749,7 +752,12 @@ def objection_raise(
 
 
 def objection_withdraw(*, actor: Any, objection: Objection) -> Objection:
+    """Withdraw an open objection: whoever raised it, or the committee (not a colleague of the raiser)."""
     _require(actor, Action.CHANGE, objection)
+    if objection.raised_by_id != getattr(actor, "pk", None) and not acts_for_committee(
+        policy.actor_for(actor), objection.line.run.park_id
+    ):
+        raise PermissionDenied
     with transaction.atomic():
         objection = Objection.objects.select_for_update().get(pk=objection.pk)
         if objection.status != ObjectionStatus.OPEN:

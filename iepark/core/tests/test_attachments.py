@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+import zlib
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -79,6 +80,28 @@ def test_pdf_is_accepted_as_is():
             "macro.pdf",
             PDF.replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>"),
             "upload_active_pdf",
+        ),
+        (
+            "escaped.pdf",
+            PDF.replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/J#61vaScript/J#53(x)>>"),
+            "upload_active_pdf",
+        ),
+        (
+            "packed.pdf",
+            PDF.replace(
+                b"trailer",
+                b"2 0 obj<</Filter/FlateDecode>>stream\n"
+                + zlib.compress(b"<</S/JavaScript/JS(app.alert(1))>>")
+                + b"\nendstream endobj\ntrailer",
+            ),
+            "upload_active_pdf",
+        ),
+        (
+            "bomb.pdf",
+            PDF.replace(
+                b"trailer", b"3 0 obj<<>>stream\n" + zlib.compress(b"0" * (40 * 1024 * 1024)) + b"\nendstream\ntrailer"
+            ),
+            "upload_bad_pdf",
         ),
         ("empty.png", b"", "upload_empty"),
     ],
@@ -168,11 +191,22 @@ def test_delete_needs_change_on_the_parent_or_being_the_uploader(world, attachab
     assert AuditEvent.objects.filter(object_type="core.attachment", action="delete").count() == 1
 
 
-def test_uploader_may_delete_their_own_file(world, attachable):
+def test_uploader_without_change_rights_cannot_delete_their_file(world, attachable):
+    """The parent's CHANGE scope decides: evidence stays once the uploader may no longer change the parent."""
     student = world.users["student_a"]
     [row] = attachments.attach_files(actor=student, parent=world.college_a, files=[upload("a.pdf", PDF)])
-    attachments.attachment_delete(actor=student, attachment=row)
+    with pytest.raises(PermissionDenied):
+        attachments.attachment_delete(actor=student, attachment=row)
+    attachments.attachment_delete(actor=world.users["college_a_admin"], attachment=row)
     assert not Attachment.objects.exists()
+
+
+def test_deleting_a_parent_deletes_its_files(world, attachable, django_capture_on_commit_callbacks):
+    [row] = attachments.attach_files(actor=world.park_admin, parent=world.college_a, files=[upload("a.pdf", PDF)])
+    storage, name = row.file.storage, row.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        attachments.attachments_delete_all(actor=world.park_admin, parent=world.college_a)
+    assert not Attachment.objects.exists() and not storage.exists(name)
 
 
 def test_api_lists_downloads_and_deletes_within_scope(world, attachable, api):

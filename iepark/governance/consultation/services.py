@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from iepark.careers.notifications import notify
 from iepark.core import policy
-from iepark.core.attachments import attach_files
+from iepark.core.attachments import attach_files, attachments_delete_all
 from iepark.core.audit import audited_create, audited_delete, audited_update
 from iepark.core.choices import Role
 from iepark.core.models import Membership, Organisation, Park, Person
@@ -355,6 +355,7 @@ def meeting_delete(*, actor: Any, meeting: Meeting) -> None:
             audited_delete(actor=actor, instance=row)
         for item in meeting.agenda.all():
             audited_delete(actor=actor, instance=item)
+        attachments_delete_all(actor=actor, parent=meeting)
         audited_delete(actor=actor, instance=meeting)
 
 
@@ -993,7 +994,13 @@ def next_meeting(park_id: int, now: datetime.datetime | None = None) -> Meeting 
 
 
 def _escalate_onto(actor: Any, issue: Issue, meeting: Meeting, now: datetime.datetime) -> None:
-    title = _("Overdue major issue: %(issue)s") % {"issue": issue}
+    # The agenda (and the meeting's invitation) names the issue by its reference and category only: participants
+    # who are not parties to it do not read its title; the parties open it from the agenda.
+    title = _("Overdue major issue %(reference)s (%(category)s, %(severity)s)") % {
+        "reference": issue.reference,
+        "category": issue.get_category_display(),
+        "severity": issue.get_severity_display(),
+    }
     if not AgendaItem.objects.filter(meeting=meeting, issue=issue).exists():
         last = AgendaItem.objects.filter(meeting=meeting).aggregate(m=Max("position"))["m"] or 0
         audited_create(

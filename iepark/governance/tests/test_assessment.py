@@ -291,3 +291,22 @@ def test_objections_notify_the_committee_and_then_the_objector(world):
     assert texts("college_b_admin") == []
     services.objection_resolve(actor=world.users["committee"], objection=objection, accept=False, response="已核实")
     assert any("was decided: Rejected" in t for t in texts("college_a_admin"))
+
+
+def test_only_the_raiser_or_the_committee_withdraws_an_objection(world, api):
+    from iepark.core.choices import Role
+    from iepark.testing import _persona
+
+    colleague = _persona(world, "college_a_admin2", world.park, world.college_a, Role.COLLEGE_ADMIN, 77)
+    data = standard_data(world)
+    run = _run(world, make_programme(world))
+    line = run.lines.get(student=data["students"][0])
+    objection = services.objection_raise(actor=world.college_a_admin, line=line, reason="该生为订单班学生")
+    with pytest.raises(PermissionDenied):
+        services.objection_withdraw(actor=colleague.user, objection=objection)
+    assert api(colleague.user).post(f"/api/v1/objections/{objection.pk}/withdraw/").status_code == 403
+    objection.refresh_from_db()
+    assert objection.status == "open"
+    services.objection_withdraw(actor=world.college_a_admin, objection=objection)
+    objection.refresh_from_db()
+    assert objection.status == "withdrawn"

@@ -23,7 +23,7 @@ from iepark.core.models import Park
 from iepark.core.policy import Action
 
 from .choices import CHOICE_KINDS, QuestionKind, ServiceArea, SurveyStatus
-from .models import Answer, Invitation, Question, Survey
+from .models import Answer, Invitation, Question, Response, Survey
 from .policy import as_actor, as_user, results_q, sees_results
 
 # An anonymous survey's per-question figures and texts stay hidden below this many responses
@@ -67,6 +67,13 @@ def my_survey_list(*, user: Any) -> QuerySet[Survey]:
     )
 
 
+def anonymous_cutoff(survey: Survey, today: datetime.date | None = None) -> datetime.date | None:
+    """For an open anonymous survey, the first day of the current month: its results count answers before it."""
+    if not survey.anonymous or survey.status == SurveyStatus.CLOSED:
+        return None
+    return (today or timezone.localdate()).replace(day=1)
+
+
 def survey_results(*, user: Any, survey: Survey) -> dict[str, Any]:
     """
     Return the results of ``survey``: response rate, and per question its figures and texts.
@@ -78,7 +85,14 @@ def survey_results(*, user: Any, survey: Survey) -> dict[str, Any]:
         raise PermissionDenied
     threshold = anonymity_threshold()
     answered = survey.answered_count
-    hidden = survey.anonymous and answered < threshold
+    responses = Response.objects.filter(survey=survey)
+    # While an anonymous survey is open, its figures cover the months already over, in one batch per month:
+    # two readings never differ by one person's answers. Closed, they cover every response.
+    covered_until = anonymous_cutoff(survey)
+    if covered_until is not None:
+        responses = responses.filter(submitted_on__lt=covered_until)
+    counted = responses.count() if covered_until is not None else answered
+    hidden = survey.anonymous and counted < threshold  # too few for no answer to stand out
     questions = list(survey.questions.order_by("position", "pk"))
     rows: dict[int, dict[str, Any]] = {
         q.pk: {
@@ -96,7 +110,7 @@ def survey_results(*, user: Any, survey: Survey) -> dict[str, Any]:
         for q in questions
     }
     if not hidden:
-        answers = Answer.objects.filter(response__survey=survey)
+        answers = Answer.objects.filter(response__in=responses)
         for qid, n in answers.values_list("question_id").annotate(n=Count("id")).order_by():
             rows[qid]["answered"] = n
         by_rating: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
@@ -144,6 +158,8 @@ def survey_results(*, user: Any, survey: Survey) -> dict[str, Any]:
         "anonymous": survey.anonymous,
         "threshold": threshold,
         "hidden": hidden,
+        "counted": counted,
+        "covered_until": covered_until,
         "questions": [rows[q.pk] for q in questions],
         "respondents": respondents,
     }
@@ -184,7 +200,16 @@ def satisfaction_series(actor: Any, park: Park, area: str | None = None, *, mont
         response__survey__park=park,
         response__submitted_on__gte=since,
     )
-    answers = answers.filter(response__survey__in=results_survey_list(user=user).filter(park=park).values("pk"))
+    readable = results_survey_list(user=user).filter(park=park)
+    answers = answers.filter(response__survey__in=readable.values("pk"))
+    # As on their results pages: an open anonymous survey counts the months already over, and an anonymous
+    # survey with too few responses does not count.
+    this_month = timezone.localdate().replace(day=1)
+    answers = answers.exclude(
+        response__survey__anonymous=True,
+        response__survey__status=SurveyStatus.OPEN,
+        response__submitted_on__gte=this_month,
+    ).exclude(response__survey__anonymous=True, response__survey__answered_count__lt=anonymity_threshold())
     if area:
         answers = answers.filter(response__survey__area=area)
     totals: dict[tuple[str, datetime.date], list[float]] = defaultdict(lambda: [0, 0.0])

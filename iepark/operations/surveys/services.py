@@ -407,8 +407,15 @@ def submit_answers(
         Survey.objects.filter(pk=survey.pk).update(answered_count=F("answered_count") + 1)
         invitation.answered = True
         if survey.anonymous:
-            # The event says that the person answered, and nothing of what or which response.
-            record(actor=actor, action=AuditAction.UPDATE, instance=invitation, changes={"answered": [False, True]})
+            # The event says that the person answered, and nothing of what or which response; and it belongs to
+            # no park or organisation, so only the respondent reads it (not even when, to pair with the results).
+            record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                instance=invitation,
+                changes={"answered": [False, True]},
+                owner=(None, None),
+            )
         else:
             Invitation.objects.filter(pk=invitation.pk).update(response=response)
             invitation.answered_on, invitation.response = today, response

@@ -295,6 +295,13 @@ def survey_results_export(request, pk: int):
     sheet.append([_("Answered"), results["answered"]])
     sheet.append([_("Response rate"), round(results["rate"], 4) if results["rate"] is not None else ""])
     sheet.append([])
+    if results["covered_until"]:
+        sheet.append(
+            [
+                _("Still open: the figures cover the responses given before %(date)s.")
+                % {"date": results["covered_until"].isoformat()}
+            ]
+        )
     if results["hidden"]:
         sheet.append(
             [

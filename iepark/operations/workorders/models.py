@@ -134,6 +134,9 @@ class MaintenancePlan(models.Model):
 class WorkOrder(models.Model):
     """One fault to fix: where, what, how urgent, who reported it, who fixes it, and its deadlines."""
 
+    # The reporter's phone is personal data: masked in the audit trail.
+    AUDIT_MASKED = {"contact_phone": "phone"}
+
     park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="work_orders", verbose_name=_("park"))
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveIntegerField(_("number"))

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from iepark.core.models import AuditEvent, Person
 from iepark.operations.surveys import services
-from iepark.operations.surveys.models import Answer, Invitation, Response
+from iepark.operations.surveys.models import Answer, Invitation, Response, Survey
 from iepark.operations.tests.factories import make_students
 
 from .factories import answers_for, invite_students, make_survey, open_survey
@@ -34,8 +34,7 @@ def answered(world):
     for student in others:
         invitation = Invitation.objects.get(survey=survey, person_id=student.person_id)
         services.submit_answers(actor=world.operator, invitation=invitation, answers=answers_for(survey, rating=3))
-    survey.refresh_from_db()
-    return survey
+    return services.survey_close(actor=world.operator, survey=Survey.objects.get(pk=survey.pk))
 
 
 def test_response_and_answer_tables_have_no_link_to_a_person(db):
@@ -116,3 +115,18 @@ def _physical_order() -> list[str]:
 
 def test_the_threshold_is_configurable():
     assert getattr(settings, "SURVEYS_ANONYMITY_THRESHOLD", 5) >= 1
+
+
+def test_only_the_respondent_reads_the_event_of_answering(world, answered, api):
+    """Who answered when, beside two readings of the results, could single out answers: nobody else sees it."""
+
+    def answering_events(user):
+        rows = api(user).get("/api/v1/audit-events/", {"page_size": 500}).json()["results"]
+        return [e for e in rows if e["object_type"] == "surveys.invitation"]
+
+    assert len(answering_events(world.users["student_a"])) == 1
+    for name in ("park_admin", "committee", "operator", "college_a_admin"):
+        user = world.users[name]
+        # (The fixture lets the operator answer for the other students: those events are the operator's own.)
+        assert all(e["actor"] == user.pk for e in answering_events(user)), name
+    assert not [e for e in answering_events(world.users["park_admin"]) if e["actor_label"] == "student_a"]

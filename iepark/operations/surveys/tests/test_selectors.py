@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from iepark.operations.surveys import selectors, services
 from iepark.operations.surveys.choices import Audience, ServiceArea
-from iepark.operations.surveys.models import Invitation
+from iepark.operations.surveys.models import Invitation, Survey
 from iepark.operations.tests.factories import make_students
 
 from .factories import answers_for, make_survey, open_survey
@@ -39,7 +39,7 @@ def _answer_many(world, survey, ratings, texts=None):
 def test_results_give_rate_distribution_options_and_texts(world):
     survey = open_survey(world, make_survey(world))
     _answer_many(world, survey, [5, 4, 4, 2, 5], texts=["好", "", "贵", "", "干净"])
-    survey.refresh_from_db()
+    survey = services.survey_close(actor=world.operator, survey=survey)
     results = selectors.survey_results(user=world.operator, survey=survey)
     assert results["invited"] == 7 and results["answered"] == 5 and results["rate"] == pytest.approx(5 / 7)
     rating, choice, text = results["questions"]
@@ -57,7 +57,23 @@ def test_anonymous_results_stay_hidden_below_the_threshold(world, settings):
     assert results["hidden"] and results["threshold"] == 5 and results["answered"] == 2
     assert all(q["distribution"] is None and q["texts"] is None and q["options"] is None for q in results["questions"])
     settings.SURVEYS_ANONYMITY_THRESHOLD = 2
+    # Still open: only the months already over count, and both answers are of this month.
+    assert selectors.survey_results(user=world.park_admin, survey=survey)["hidden"]
+    survey = services.survey_close(actor=world.operator, survey=survey)
     assert not selectors.survey_results(user=world.park_admin, survey=survey)["hidden"]
+
+
+def test_open_anonymous_results_cover_the_months_already_over(world, settings):
+    """Read twice in the same month, the figures of an open anonymous survey do not move."""
+    settings.SURVEYS_ANONYMITY_THRESHOLD = 2
+    survey = _rated(world, ServiceArea.CATERING, {_month(-1): [2, 4]})
+    before = selectors.survey_results(user=world.operator, survey=survey)
+    assert before["covered_until"] == _month(0) and before["counted"] == 2
+    assert before["questions"][0]["distribution"] == [0, 1, 0, 1, 0]
+    _answer_many(world, survey, [5])  # answered this month
+    after = selectors.survey_results(user=world.operator, survey=Survey.objects.get(pk=survey.pk))
+    assert after["answered"] == 3 and after["questions"][0]["distribution"] == [0, 1, 0, 1, 0]
+    assert [r["count"] for r in selectors.satisfaction_series(world.operator, world.park, "catering")] == [2]
 
 
 def test_named_results_show_who_answered(world):
@@ -129,8 +145,8 @@ def fake_work_orders(monkeypatch):
 
 
 def test_satisfaction_series_per_area_and_month_with_work_orders(world, fake_work_orders):
-    _rated(world, ServiceArea.CATERING, {_month(-2): [3, 4], _month(0): [5]})
-    _rated(world, ServiceArea.MAINTENANCE, {_month(-1): [4, 4]})
+    _rated(world, ServiceArea.CATERING, {_month(-2): [3, 4], _month(0): [5]}, anonymous=False)
+    _rated(world, ServiceArea.MAINTENANCE, {_month(-1): [4, 4]}, anonymous=False)
     rows = selectors.satisfaction_series(world.operator, world.park, months=6)
     as_tuples = [(r["area"], r["month"], r["count"], r["mean"]) for r in rows]
     assert as_tuples == [
@@ -145,11 +161,12 @@ def test_satisfaction_series_per_area_and_month_with_work_orders(world, fake_wor
 
 
 def test_satisfaction_counts_only_surveys_whose_results_the_actor_reads(world, fake_work_orders):
-    _rated(world, ServiceArea.CATERING, {_month(0): [2]})
+    _rated(world, ServiceArea.CATERING, {_month(0): [2]}, anonymous=False)
     _rated(
         world,
         ServiceArea.CATERING,
         {_month(0): [5]},
+        anonymous=False,
         owner=world.college_a,
         audience=Audience.COLLEGE_STUDENTS,
         audience_college=world.college_a,
@@ -162,7 +179,7 @@ def test_satisfaction_counts_only_surveys_whose_results_the_actor_reads(world, f
 
 
 def test_dashboard_figures(world, fake_work_orders):
-    _rated(world, ServiceArea.CATERING, {_month(-1): [4], _month(0): [2]})
+    _rated(world, ServiceArea.CATERING, {_month(-1): [4], _month(0): [2]}, anonymous=False)
     make_survey(world, title="draft")
     figures = selectors.dashboard_figures(world.operator, world.park)
     assert figures["open_surveys"] == 1
@@ -170,3 +187,8 @@ def test_dashboard_figures(world, fake_work_orders):
     assert figures["latest_satisfaction"] == {"catering": 3.0, "maintenance": 2.0}
     assert figures["links"]["surveys"] == "/surveys/" and figures["links"]["satisfaction"] == "/surveys/satisfaction/"
     assert selectors.dashboard_figures(world.student_a, world.park)["open_surveys"] == 0
+
+
+def test_satisfaction_leaves_out_anonymous_surveys_with_too_few_answers(world, fake_work_orders):
+    _rated(world, ServiceArea.CATERING, {_month(-1): [1]})  # anonymous, one answer: it would be that person's
+    assert selectors.satisfaction_series(world.operator, world.park, "catering") == []

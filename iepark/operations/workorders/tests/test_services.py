@@ -315,3 +315,12 @@ def test_ratings_by_month_and_compliance(world):
     assert {r["category"] for r in figures["compliance"]} == {"electrical", "plumbing"}
     assert late.pk
     assert selectors.dashboard_figures(world.student_b, world.park)["open"] == 0
+
+
+def test_the_reporters_phone_is_masked_in_the_audit_trail(world):
+    from iepark.core.models import AuditEvent
+
+    order = report(world, contact_phone="13912345678")
+    event = AuditEvent.objects.get(object_type="workorders.workorder", object_id=str(order.pk), action="create")
+    assert "13912345678" not in str(event.changes)
+    assert event.changes["contact_phone"][1].startswith("139") and "*" in event.changes["contact_phone"][1]
