@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import sys
-import types
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -125,26 +123,23 @@ def _rated(world, area, ratings_by_month, **fields):
 
 
 @pytest.fixture
-def fake_work_orders(monkeypatch):
-    """Stand in for the work orders' ``ratings_by_month`` (its own app computes the real figures)."""
-    calls = []
+def rated_work_orders(world):
+    """Two real work orders, each rated 2 by its reporter last month (the maintenance area's satisfaction)."""
+    from iepark.operations.workorders import services as workorders
+    from iepark.operations.workorders.models import WorkOrder
+    from iepark.operations.workorders.tests.factories import operator_person, report
 
-    def ratings_by_month(actor, park, since=None, until=None):
-        calls.append((actor, park, since, until))
-        return [{"month": _month(-1), "count": 2, "mean": 2.0}]
-
-    module = types.ModuleType("iepark.operations.workorders.selectors")
-    module.ratings_by_month = ratings_by_month
-    try:
-        import iepark.operations.workorders.selectors as real  # noqa: F401
-    except ImportError:
-        monkeypatch.setitem(sys.modules, "iepark.operations.workorders.selectors", module)
-    else:
-        monkeypatch.setattr(real, "ratings_by_month", ratings_by_month)
-    return calls
+    for title in ("Light flickering", "Door lock broken"):
+        order = report(world, title=title)
+        workorders.work_order_assign(actor=world.park_admin, order=order, assignee=operator_person(world))
+        workorders.work_order_start(actor=world.operator, order=order)
+        workorders.work_order_resolve(actor=world.operator, order=order, note="fixed")
+        workorders.work_order_confirm(actor=world.users["student_a"], order=order, rating=2)
+    # Rated last month (a fixture row written directly).
+    WorkOrder.objects.update(rated_at=timezone.make_aware(datetime.datetime.combine(_month(-1), datetime.time(12))))
 
 
-def test_satisfaction_series_per_area_and_month_with_work_orders(world, fake_work_orders):
+def test_satisfaction_series_per_area_and_month_with_work_orders(world, rated_work_orders):
     _rated(world, ServiceArea.CATERING, {_month(-2): [3, 4], _month(0): [5]}, anonymous=False)
     _rated(world, ServiceArea.MAINTENANCE, {_month(-1): [4, 4]}, anonymous=False)
     rows = selectors.satisfaction_series(world.operator, world.park, months=6)
@@ -155,12 +150,11 @@ def test_satisfaction_series_per_area_and_month_with_work_orders(world, fake_wor
         ("maintenance", _month(-1), 4, 3.0),  # two survey ratings of 4 and two work orders' of 2
     ]
     assert rows[0]["label"] == "Catering"
-    assert fake_work_orders[0][2] == _month(-5)
     only = selectors.satisfaction_series(world.operator, world.park, ServiceArea.CATERING, months=1)
     assert [(r["month"], r["count"]) for r in only] == [(_month(0), 1)]
 
 
-def test_satisfaction_counts_only_surveys_whose_results_the_actor_reads(world, fake_work_orders):
+def test_satisfaction_counts_only_surveys_whose_results_the_actor_reads(world, rated_work_orders):
     _rated(world, ServiceArea.CATERING, {_month(0): [2]}, anonymous=False)
     _rated(
         world,
@@ -178,7 +172,7 @@ def test_satisfaction_counts_only_surveys_whose_results_the_actor_reads(world, f
     assert selectors.satisfaction_series(world.other_admin, world.park, "catering") == []
 
 
-def test_dashboard_figures(world, fake_work_orders):
+def test_dashboard_figures(world, rated_work_orders):
     _rated(world, ServiceArea.CATERING, {_month(-1): [4], _month(0): [2]}, anonymous=False)
     make_survey(world, title="draft")
     figures = selectors.dashboard_figures(world.operator, world.park)
@@ -189,6 +183,6 @@ def test_dashboard_figures(world, fake_work_orders):
     assert selectors.dashboard_figures(world.student_a, world.park)["open_surveys"] == 0
 
 
-def test_satisfaction_leaves_out_anonymous_surveys_with_too_few_answers(world, fake_work_orders):
+def test_satisfaction_leaves_out_anonymous_surveys_with_too_few_answers(world, rated_work_orders):
     _rated(world, ServiceArea.CATERING, {_month(-1): [1]})  # anonymous, one answer: it would be that person's
     assert selectors.satisfaction_series(world.operator, world.park, "catering") == []
