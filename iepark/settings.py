@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "axes",
     "iepark.core",
     "iepark.careers",
+    "iepark.teaching",
     "iepark.operations",
     "iepark.operations.workorders",
     "iepark.operations.safety",

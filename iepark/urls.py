@@ -14,10 +14,12 @@ from iepark.operations import api as operations_api
 from iepark.operations.safety import api as safety_api
 from iepark.operations.surveys import api as surveys_api
 from iepark.operations.workorders import api as workorders_api
+from iepark.teaching import api as teaching_api
 
 router = DefaultRouter()
 core_api.register(router)
 careers_api.register(router)
+teaching_api.register(router)
 operations_api.register(router)
 workorders_api.register(router)
 safety_api.register(router)
@@ -37,6 +39,7 @@ urlpatterns = [
     # The public careers portal: no login.
     path("careers/", include("iepark.careers.portal.urls")),
     path("", include("iepark.careers.urls")),
+    path("", include("iepark.teaching.urls")),
     path("", include("iepark.operations.urls")),
     path("", include("iepark.operations.workorders.urls")),
     path("", include("iepark.operations.safety.urls")),

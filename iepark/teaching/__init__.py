@@ -1,0 +1,1 @@
+"""Teaching in the park: cooperation agreements, cohorts and order classes, terms, courses, rooms (see docs/teaching.md)."""

@@ -1,0 +1,494 @@
+"""REST endpoints of teaching (registered by ``iepark.urls``): thin over selectors and services."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from iepark.core.api.attachments import AttachmentsActionMixin
+from iepark.core.api.base import ScopedViewSet
+from iepark.core.api.serializers import ScopedRelatedField
+from iepark.core.models import Major, Organisation, Park, Student, Teacher
+
+from . import selectors, services
+from .choices import AgreementScope
+from .filtersets import (
+    AgreementFilterSet,
+    CohortFilterSet,
+    CourseFilterSet,
+    EnrolmentFilterSet,
+    RoomFeatureFilterSet,
+    RoomFilterSet,
+    RoomUnavailabilityFilterSet,
+    TeacherUnavailabilityFilterSet,
+    TermFilterSet,
+)
+from .models import (
+    Cohort,
+    CooperationAgreement,
+    Course,
+    Enrolment,
+    Room,
+    RoomFeature,
+    RoomUnavailability,
+    TeacherUnavailability,
+    Term,
+)
+
+DAY_HELP = _("0 = Monday … 6 = Sunday.")
+
+
+def _day_field():
+    return serializers.IntegerField(min_value=0, max_value=6, help_text=DAY_HELP)
+
+
+# --- cooperation agreements -------------------------------------------------------------------------
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    park = ScopedRelatedField(queryset=Park.objects.all())
+    parties = ScopedRelatedField(queryset=Organisation.objects.all(), many=True)
+    scopes = serializers.ListField(child=serializers.ChoiceField(choices=AgreementScope.choices), allow_empty=False)
+    status_today = serializers.CharField(
+        source="current_status",
+        read_only=True,
+        help_text=_("The status as of today: a signed or active agreement past its end date is expired."),
+    )
+
+    class Meta:
+        model = CooperationAgreement
+        fields = [
+            "id",
+            "park",
+            "title",
+            "number",
+            "agreement_type",
+            "parties",
+            "scopes",
+            "start_date",
+            "end_date",
+            "agreement_status",
+            "status_today",
+            "signed_on",
+            "terminated_on",
+            "termination_reason",
+            "reminder_days",
+            "reminder_sent_at",
+            "notes",
+        ]
+        read_only_fields = [
+            "agreement_status",
+            "signed_on",
+            "terminated_on",
+            "termination_reason",
+            "reminder_sent_at",
+        ]
+        validators: list = []
+
+
+class AgreementSignSerializer(serializers.Serializer):
+    signed_on = serializers.DateField(required=False)
+
+
+class AgreementTerminateSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    terminated_on = serializers.DateField(required=False)
+
+
+class AgreementViewSet(AttachmentsActionMixin, ScopedViewSet):
+    """
+    Cooperation agreements; ``sign``, ``activate`` and ``terminate`` move the status (a draft → signed →
+    active; termination needs a reason); ``attachments`` holds the signed documents. ``status_today``
+    shows expiry from the end date.
+    """
+
+    serializer_class = AgreementSerializer
+    selector = staticmethod(selectors.agreement_list)
+    filterset_class = AgreementFilterSet
+    ordering_fields = ["start_date", "end_date", "title", "id"]
+
+    def create_object(self, data):
+        agreement = services.agreement_create(actor=self.request.user, **data)
+        return self.get_queryset().get(pk=agreement.pk)
+
+    def update_object(self, instance, data):
+        data.pop("park", None)
+        services.agreement_update(
+            actor=self.request.user, agreement=instance, data=data, parties=data.pop("parties", None)
+        )
+        return self.get_queryset().get(pk=instance.pk)
+
+    def delete_object(self, instance):
+        services.agreement_delete(actor=self.request.user, agreement=instance)
+
+    @extend_schema(request=AgreementSignSerializer, responses=AgreementSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        agreement = self.get_object()
+        body = AgreementSignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.agreement_sign(actor=request.user, agreement=agreement, **body.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=agreement.pk)).data)
+
+    @extend_schema(request=None, responses=AgreementSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        agreement = self.get_object()
+        services.agreement_activate(actor=request.user, agreement=agreement)
+        return Response(self.get_serializer(self.get_queryset().get(pk=agreement.pk)).data)
+
+    @extend_schema(request=AgreementTerminateSerializer, responses=AgreementSerializer)
+    @action(detail=True, methods=["post"])
+    def terminate(self, request, pk=None):
+        agreement = self.get_object()
+        body = AgreementTerminateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.agreement_terminate(actor=request.user, agreement=agreement, **body.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=agreement.pk)).data)
+
+
+# --- rooms ------------------------------------------------------------------------------------------------
+
+
+class RoomFeatureSerializer(serializers.ModelSerializer):
+    park = ScopedRelatedField(queryset=Park.objects.all())
+
+    class Meta:
+        model = RoomFeature
+        fields = ["id", "park", "name", "name_en"]
+        validators: list = []
+
+
+class RoomFeatureViewSet(ScopedViewSet):
+    """Equipment rooms have and courses require (e.g. a coal-chemical process simulator)."""
+
+    serializer_class = RoomFeatureSerializer
+    selector = staticmethod(selectors.room_feature_list)
+    filterset_class = RoomFeatureFilterSet
+    ordering_fields = ["name", "id"]
+
+    def create_object(self, data):
+        return services.room_feature_create(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        data.pop("park", None)
+        return services.room_feature_update(actor=self.request.user, feature=instance, data=data)
+
+    def delete_object(self, instance):
+        services.room_feature_delete(actor=self.request.user, feature=instance)
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    park = ScopedRelatedField(queryset=Park.objects.all())
+    owner = ScopedRelatedField(queryset=Organisation.objects.all())
+    features = ScopedRelatedField(queryset=RoomFeature.objects.all(), many=True, required=False)
+
+    class Meta:
+        model = Room
+        fields = ["id", "park", "building", "number", "name", "room_kind", "capacity", "features", "owner", "is_active"]
+        validators: list = []
+
+
+class RoomViewSet(ScopedViewSet):
+    """Teaching rooms and venues: kind, capacity, features and owner."""
+
+    serializer_class = RoomSerializer
+    selector = staticmethod(selectors.room_list)
+    filterset_class = RoomFilterSet
+    ordering_fields = ["building", "number", "capacity", "id"]
+
+    def create_object(self, data):
+        room = services.room_create(actor=self.request.user, **data)
+        return self.get_queryset().get(pk=room.pk)
+
+    def update_object(self, instance, data):
+        data.pop("park", None)
+        services.room_update(actor=self.request.user, room=instance, data=data, features=data.pop("features", None))
+        return self.get_queryset().get(pk=instance.pk)
+
+    def delete_object(self, instance):
+        services.room_delete(actor=self.request.user, room=instance)
+
+
+class RoomUnavailabilitySerializer(serializers.ModelSerializer):
+    room = ScopedRelatedField(queryset=Room.objects.all())
+    day_of_week = _day_field()
+
+    class Meta:
+        model = RoomUnavailability
+        fields = ["id", "room", "day_of_week", "first_period", "last_period", "start_date", "end_date", "reason"]
+        validators: list = []
+
+
+class RoomUnavailabilityViewSet(ScopedViewSet):
+    """Weekly times a room cannot be used for teaching, optionally between two dates."""
+
+    serializer_class = RoomUnavailabilitySerializer
+    selector = staticmethod(selectors.room_unavailability_list)
+    filterset_class = RoomUnavailabilityFilterSet
+    ordering_fields = ["day_of_week", "first_period", "id"]
+
+    def create_object(self, data):
+        return services.room_unavailability_create(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        data.pop("room", None)
+        return services.room_unavailability_update(actor=self.request.user, unavailability=instance, data=data)
+
+    def delete_object(self, instance):
+        services.room_unavailability_delete(actor=self.request.user, unavailability=instance)
+
+
+# --- terms ---------------------------------------------------------------------------------------------------
+
+
+class TermSerializer(serializers.ModelSerializer):
+    park = ScopedRelatedField(queryset=Park.objects.all())
+    holidays = serializers.ListField(child=serializers.DateField(), required=False)
+
+    class Meta:
+        model = Term
+        fields = [
+            "id",
+            "park",
+            "name",
+            "start_date",
+            "end_date",
+            "teaching_weeks",
+            "days_per_week",
+            "periods_per_day",
+            "holidays",
+        ]
+        validators: list = []
+
+
+class TermViewSet(ScopedViewSet):
+    """Teaching terms: dates, teaching weeks, days per week, periods per day and holidays."""
+
+    serializer_class = TermSerializer
+    selector = staticmethod(selectors.term_list)
+    filterset_class = TermFilterSet
+    ordering_fields = ["start_date", "name", "id"]
+
+    def create_object(self, data):
+        return services.term_create(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        data.pop("park", None)
+        return services.term_update(actor=self.request.user, term=instance, data=data)
+
+    def delete_object(self, instance):
+        services.term_delete(actor=self.request.user, term=instance)
+
+
+# --- cohorts and enrolments ---------------------------------------------------------------------------------
+
+
+class CohortSerializer(serializers.ModelSerializer):
+    college = ScopedRelatedField(queryset=Organisation.objects.all())
+    major = ScopedRelatedField(queryset=Major.objects.all())
+    sponsor = ScopedRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
+    agreement = ScopedRelatedField(queryset=CooperationAgreement.objects.all(), required=False, allow_null=True)
+    enrolled = serializers.IntegerField(read_only=True, default=None)
+
+    class Meta:
+        model = Cohort
+        fields = [
+            "id",
+            "college",
+            "major",
+            "name",
+            "intake_year",
+            "cohort_type",
+            "sponsor",
+            "seats",
+            "enrolled",
+            "hiring_commitment",
+            "hiring_terms",
+            "agreement",
+            "is_active",
+        ]
+        validators: list = []
+
+
+class CohortViewSet(ScopedViewSet):
+    """Cohorts (classes): regular, order classes (sponsor, seats, hiring commitment) and agreement classes."""
+
+    serializer_class = CohortSerializer
+    selector = staticmethod(selectors.cohort_list)
+    filterset_class = CohortFilterSet
+    ordering_fields = ["name", "intake_year", "id"]
+
+    def create_object(self, data):
+        cohort = services.cohort_create(actor=self.request.user, **data)
+        return self.get_queryset().get(pk=cohort.pk)
+
+    def update_object(self, instance, data):
+        data.pop("college", None)
+        services.cohort_update(actor=self.request.user, cohort=instance, data=data)
+        return self.get_queryset().get(pk=instance.pk)
+
+    def delete_object(self, instance):
+        services.cohort_delete(actor=self.request.user, cohort=instance)
+
+
+class EnrolmentSerializer(serializers.ModelSerializer):
+    cohort = ScopedRelatedField(queryset=Cohort.objects.all())
+    student = ScopedRelatedField(queryset=Student.objects.all())
+    student_name = serializers.CharField(source="student.person.name", read_only=True)
+    student_number = serializers.CharField(source="student.student_number", read_only=True)
+    start_date = serializers.DateField(required=False)
+
+    class Meta:
+        model = Enrolment
+        fields = [
+            "id",
+            "cohort",
+            "student",
+            "student_name",
+            "student_number",
+            "start_date",
+            "end_date",
+            "leave_reason",
+        ]
+        read_only_fields = ["end_date", "leave_reason"]
+        validators: list = []
+
+
+class EnrolmentEndSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    end_date = serializers.DateField(required=False)
+
+
+class EnrolmentViewSet(ScopedViewSet):
+    """
+    Students in cohorts: POST enrols (an order class never exceeds its seats); ``leave`` ends an
+    enrolment with a date and a reason. Enrolments are never edited or deleted (the history stays).
+    """
+
+    serializer_class = EnrolmentSerializer
+    selector = staticmethod(selectors.enrolment_list)
+    filterset_class = EnrolmentFilterSet
+    ordering_fields = ["start_date", "end_date", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_object(self, data):
+        return services.enrol(actor=self.request.user, **data)
+
+    @extend_schema(request=EnrolmentEndSerializer, responses=EnrolmentSerializer)
+    @action(detail=True, methods=["post"])
+    def leave(self, request, pk=None):
+        enrolment = self.get_object()
+        body = EnrolmentEndSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.enrolment_end(actor=request.user, enrolment=enrolment, **body.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=enrolment.pk)).data)
+
+
+# --- courses ---------------------------------------------------------------------------------------------------
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    term = ScopedRelatedField(queryset=Term.objects.all())
+    college = ScopedRelatedField(queryset=Organisation.objects.all())
+    teachers = ScopedRelatedField(queryset=Teacher.objects.all(), many=True)
+    cohorts = ScopedRelatedField(queryset=Cohort.objects.all(), many=True)
+    required_features = ScopedRelatedField(queryset=RoomFeature.objects.all(), many=True, required=False)
+    required_room_kind = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text=_("A room kind (as in rooms' room_kind), or empty.")
+    )
+
+    class Meta:
+        model = Course
+        fields = [
+            "id",
+            "term",
+            "college",
+            "code",
+            "name",
+            "name_en",
+            "course_type",
+            "lectures_per_week",
+            "min_working_days",
+            "teachers",
+            "cohorts",
+            "required_room_kind",
+            "required_features",
+        ]
+        validators: list = []
+
+
+class CourseViewSet(ScopedViewSet):
+    """Courses of a term: teachers, cohorts, lectures per week, minimum working days, room kind and features."""
+
+    serializer_class = CourseSerializer
+    selector = staticmethod(selectors.course_list)
+    filterset_class = CourseFilterSet
+    ordering_fields = ["code", "name", "id"]
+
+    def create_object(self, data):
+        course = services.course_create(actor=self.request.user, **data)
+        return self.get_queryset().get(pk=course.pk)
+
+    def update_object(self, instance, data):
+        data.pop("term", None)
+        data.pop("college", None)
+        services.course_update(
+            actor=self.request.user,
+            course=instance,
+            data=data,
+            teachers=data.pop("teachers", None),
+            cohorts=data.pop("cohorts", None),
+            required_features=data.pop("required_features", None),
+        )
+        return self.get_queryset().get(pk=instance.pk)
+
+    def delete_object(self, instance):
+        services.course_delete(actor=self.request.user, course=instance)
+
+
+class TeacherUnavailabilitySerializer(serializers.ModelSerializer):
+    term = ScopedRelatedField(queryset=Term.objects.all())
+    teacher = ScopedRelatedField(queryset=Teacher.objects.all())
+    day_of_week = _day_field()
+
+    class Meta:
+        model = TeacherUnavailability
+        fields = ["id", "term", "teacher", "day_of_week", "first_period", "last_period", "reason"]
+        validators: list = []
+
+
+class TeacherUnavailabilityViewSet(ScopedViewSet):
+    """Weekly times in a term when a teacher cannot teach."""
+
+    serializer_class = TeacherUnavailabilitySerializer
+    selector = staticmethod(selectors.teacher_unavailability_list)
+    filterset_class = TeacherUnavailabilityFilterSet
+    ordering_fields = ["day_of_week", "first_period", "id"]
+
+    def create_object(self, data):
+        return services.teacher_unavailability_create(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        data.pop("term", None)
+        data.pop("teacher", None)
+        return services.teacher_unavailability_update(actor=self.request.user, unavailability=instance, data=data)
+
+    def delete_object(self, instance):
+        services.teacher_unavailability_delete(actor=self.request.user, unavailability=instance)
+
+
+def register(router) -> None:
+    """Register this app's viewsets on the API router."""
+    router.register("agreements", AgreementViewSet, basename="cooperationagreement")
+    router.register("room-features", RoomFeatureViewSet, basename="roomfeature")
+    router.register("rooms", RoomViewSet, basename="room")
+    router.register("room-unavailability", RoomUnavailabilityViewSet, basename="roomunavailability")
+    router.register("terms", TermViewSet, basename="term")
+    router.register("cohorts", CohortViewSet, basename="cohort")
+    router.register("enrolments", EnrolmentViewSet, basename="enrolment")
+    router.register("courses", CourseViewSet, basename="course")
+    router.register("teacher-unavailability", TeacherUnavailabilityViewSet, basename="teacherunavailability")

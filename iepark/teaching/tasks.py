@@ -1,0 +1,24 @@
+"""Background tasks of teaching, registered with ``iepark.core.tasks`` on import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+
+from iepark.core.tasks import JobContext, task
+
+
+@task("teaching.tick", label=gettext_lazy("Teaching: reminders of agreements ending soon"))
+def teaching_tick(ctx: JobContext) -> dict[str, Any]:
+    """Remind the parties of agreements ending within their reminder period (``params["park"]`` narrows)."""
+    from iepark.core.models import Park
+
+    from .services import agreements_remind
+
+    park_id = ctx.params.get("park")
+    park = Park.objects.filter(pk=park_id).first() if park_id else None
+    ctx.progress(0, 1, "")
+    reminded = agreements_remind(park=park)
+    ctx.progress(1, 1, f"{len(reminded)} reminders sent")
+    return {"reminded": [a.pk for a in reminded]}

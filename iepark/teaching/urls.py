@@ -1,0 +1,35 @@
+"""Page URLs of teaching (included at the site root by ``iepark.urls``)."""
+
+from django.urls import path
+
+from iepark.core.generic_views import object_urlpatterns_from
+
+from . import views
+from .models import (
+    Cohort,
+    CooperationAgreement,
+    Course,
+    Enrolment,
+    Room,
+    RoomFeature,
+    RoomUnavailability,
+    TeacherUnavailability,
+    Term,
+)
+
+urlpatterns = [
+    path("agreements/<int:pk>/sign/", views.agreement_sign, name="agreement_sign"),
+    path("agreements/<int:pk>/activate/", views.agreement_activate, name="agreement_activate"),
+    path("agreements/<int:pk>/terminate/", views.agreement_terminate, name="agreement_terminate"),
+    *object_urlpatterns_from("agreements", CooperationAgreement, views),
+    path("cohorts/<int:pk>/enrol/", views.cohort_enrol, name="cohort_enrol"),
+    *object_urlpatterns_from("cohorts", Cohort, views),
+    path("enrolments/<int:pk>/end/", views.enrolment_end, name="enrolment_end"),
+    *object_urlpatterns_from("enrolments", Enrolment, views),
+    *object_urlpatterns_from("terms", Term, views),
+    *object_urlpatterns_from("rooms", Room, views),
+    *object_urlpatterns_from("room-features", RoomFeature, views),
+    *object_urlpatterns_from("room-unavailability", RoomUnavailability, views),
+    *object_urlpatterns_from("courses", Course, views),
+    *object_urlpatterns_from("teacher-unavailability", TeacherUnavailability, views),
+]
