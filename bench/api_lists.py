@@ -4,7 +4,9 @@ List pages and API lists at park scale.
 Builds a demo park of ``--students`` students (default 20,000) in a scratch
 SQLite database (or the database of ``DATABASE_URL``), then times the first
 page of the student, people and organisation lists, through the API and the
-HTML pages, as a park administrator and as a college administrator.
+HTML pages, as a park administrator and as a college administrator; and the
+operator's and the committee's dashboards and the busiest operations and
+governance lists, for the roles that use them.
 
 Reference: the iepark budget for a list page is 300 ms (p95) and a query
 count that does not depend on the data size; the figures are compared with it.
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    urls = [
+    common = [
         "/api/v1/students/?page_size=50",
         "/api/v1/students/?page_size=50&page=40",
         "/api/v1/people/?page_size=50",
@@ -83,8 +85,23 @@ def main(argv: list[str] | None = None) -> None:
         "/students/",
         "/people/",
     ]
+    # The dashboards and the busiest lists of operations and governance, for the roles that use them.
+    per_user = {
+        "admin": [
+            *common,
+            "/api/v1/bed-assignments/?page_size=50",
+            "/bed-assignments/",
+            "/work-orders/",
+            "/operations/dashboard/",
+            "/governance/dashboard/",
+            "/governance/lines/",
+        ],
+        "college1": common,
+        "operator": ["/work-orders/", "/api/v1/work-orders/?page_size=50", "/operations/dashboard/"],
+        "committee": ["/governance/dashboard/", "/governance/issues/", "/api/v1/assessment-lines/?page_size=50"],
+    }
     print(f"{'user':<10} {'url':<42} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  vs budget {BUDGET_MS:.0f} ms")
-    for username in ("admin", "college1"):
+    for username, urls in per_user.items():
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
         for url in urls:

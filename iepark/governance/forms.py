@@ -166,7 +166,7 @@ class RuleForm(forms.Form):
         return forms.MultipleChoiceField(
             choices=[(c, c) for c in rules.ALL_CONTRACTS],
             initial=spec.default,
-            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            widget=forms.CheckboxSelectMultiple,
             **common,
         )
 

@@ -44,7 +44,7 @@ class HoursRowForm(forms.Form):
         label=_("days"),
         choices=Weekday.choices,
         coerce=int,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     opens = forms.TimeField(label=_("opens"), widget=TimeInput(), required=False)
