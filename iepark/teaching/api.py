@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from iepark.core.api.attachments import AttachmentsActionMixin
-from iepark.core.api.base import ScopedViewSet
+from iepark.core.api.base import ReadOnlyScopedViewSet, ScopedViewSet
 from iepark.core.api.serializers import ScopedRelatedField
 from iepark.core.models import Major, Organisation, Park, Student, Teacher
 
@@ -25,6 +25,8 @@ from .filtersets import (
     RoomUnavailabilityFilterSet,
     TeacherUnavailabilityFilterSet,
     TermFilterSet,
+    TimetableEntryFilterSet,
+    TimetableRunFilterSet,
 )
 from .models import (
     Cohort,
@@ -36,6 +38,8 @@ from .models import (
     RoomUnavailability,
     TeacherUnavailability,
     Term,
+    TimetableEntry,
+    TimetableRun,
 )
 
 DAY_HELP = _("0 = Monday … 6 = Sunday.")
@@ -481,6 +485,95 @@ class TeacherUnavailabilityViewSet(ScopedViewSet):
         services.teacher_unavailability_delete(actor=self.request.user, unavailability=instance)
 
 
+# --- timetabling runs -----------------------------------------------------------------------------------
+
+
+class TimetableRunSerializer(serializers.ModelSerializer):
+    term = ScopedRelatedField(queryset=Term.objects.all())
+    colleges = ScopedRelatedField(queryset=Organisation.objects.all(), many=True, required=False)
+    seconds = serializers.IntegerField(min_value=1, max_value=services.TIMETABLE_MAX_SECONDS, required=False)
+    seed = serializers.IntegerField(min_value=0, required=False)
+    job_status = serializers.CharField(source="job.status", read_only=True, default=None)
+    job_message = serializers.CharField(source="job.message", read_only=True, default=None)
+
+    class Meta:
+        model = TimetableRun
+        fields = [
+            "id",
+            "term",
+            "colleges",
+            "seconds",
+            "seed",
+            "status",
+            "job",
+            "job_status",
+            "job_message",
+            "cost",
+            "hard_violations",
+            "soft_cost",
+            "error",
+            "created_at",
+            "finished_at",
+            "published_at",
+        ]
+        read_only_fields = [
+            "status",
+            "job",
+            "cost",
+            "hard_violations",
+            "soft_cost",
+            "error",
+            "created_at",
+            "finished_at",
+            "published_at",
+        ]
+        validators: list = []
+
+
+class TimetableRunViewSet(ScopedViewSet):
+    """
+    Timetabling runs of a term: POST starts a background run of the engine (``seconds`` time limit,
+    optional ``colleges`` scope); ``publish`` makes a draft the term's published timetable.
+    """
+
+    serializer_class = TimetableRunSerializer
+    selector = staticmethod(selectors.timetable_run_list)
+    filterset_class = TimetableRunFilterSet
+    ordering_fields = ["created_at", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_object(self, data):
+        run = services.timetable_start(actor=self.request.user, **data)
+        return self.get_queryset().get(pk=run.pk)
+
+    @extend_schema(request=None, responses=TimetableRunSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        run = self.get_object()
+        services.timetable_publish(actor=request.user, run=run)
+        return Response(self.get_serializer(self.get_queryset().get(pk=run.pk)).data)
+
+
+class TimetableEntrySerializer(serializers.ModelSerializer):
+    course_code = serializers.CharField(source="course.code", read_only=True)
+    room_name = serializers.StringRelatedField(source="room", read_only=True)
+    day_of_week = serializers.IntegerField(read_only=True, help_text=DAY_HELP)
+
+    class Meta:
+        model = TimetableEntry
+        fields = ["id", "run", "course", "course_code", "room", "room_name", "day_of_week", "period"]
+        read_only_fields = fields
+
+
+class TimetableEntryViewSet(ReadOnlyScopedViewSet):
+    """The weekly lectures of timetabling runs (``day_of_week`` 0 = Monday; periods from 1)."""
+
+    serializer_class = TimetableEntrySerializer
+    selector = staticmethod(selectors.timetable_entry_list)
+    filterset_class = TimetableEntryFilterSet
+    ordering_fields = ["day_of_week", "period", "id"]
+
+
 def register(router) -> None:
     """Register this app's viewsets on the API router."""
     router.register("agreements", AgreementViewSet, basename="cooperationagreement")
@@ -492,3 +585,5 @@ def register(router) -> None:
     router.register("enrolments", EnrolmentViewSet, basename="enrolment")
     router.register("courses", CourseViewSet, basename="course")
     router.register("teacher-unavailability", TeacherUnavailabilityViewSet, basename="teacherunavailability")
+    router.register("timetable-runs", TimetableRunViewSet, basename="timetablerun")
+    router.register("timetable-entries", TimetableEntryViewSet, basename="timetableentry")

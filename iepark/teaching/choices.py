@@ -71,3 +71,12 @@ class DayOfWeek(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
+
+
+class TimetableStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")

@@ -78,6 +78,9 @@ PRACTICAL = [
 ]
 
 
+DEMO_TIMETABLE_ITERATIONS = 60_000
+
+
 def build(park: Any, *, actor: Any, seed: int = 0, say: Any = None) -> None:
     """Add the demo park's teaching (once per park)."""
     say = say or (lambda message: None)
@@ -143,6 +146,20 @@ def build(park: Any, *, actor: Any, seed: int = 0, say: Any = None) -> None:
     )
     courses = _courses(actor=actor, rng=rng, term=term, cohorts=cohorts, features=features, industrial=industrial)
     say(f"teaching: {len(rooms)} rooms, {len(agreements)} agreements, {len(cohorts)} cohorts, {courses} courses")
+    _timetable(term, actor=actor, seed=seed, say=say)
+
+
+def _timetable(term: Term, *, actor: Any, seed: int, say: Any) -> None:
+    """Make the demo term's timetable with the engine (a fixed number of iterations: deterministic) and publish it."""
+    from iepark.core.audit import audited_create
+
+    from .models import TimetableRun
+
+    run = audited_create(actor=actor, instance=TimetableRun(term=term, seconds=5, seed=seed, created_by=actor))
+    run = services.timetable_compute(actor=actor, run=run, max_iterations=DEMO_TIMETABLE_ITERATIONS)
+    if not run.hard_violations:
+        services.timetable_publish(actor=actor, run=run)
+    say(f"teaching: timetable with {run.entries.count()} lectures, {run.hard_violations} hard violations")
 
 
 def _agreements(park, *, actor, today, industrial, cooperative, enterprises) -> dict[str, Any]:

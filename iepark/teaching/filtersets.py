@@ -9,7 +9,16 @@ from iepark.core.choices import COLLEGE_KINDS, OrganisationKind
 from iepark.core.filtersets import SearchFilterSet, scoped, scoped_choice
 from iepark.core.models import Major, Organisation, Park, Student, Teacher
 
-from .choices import AgreementScope, AgreementStatus, AgreementType, CohortType, CourseType, DayOfWeek, RoomKind
+from .choices import (
+    AgreementScope,
+    AgreementStatus,
+    AgreementType,
+    CohortType,
+    CourseType,
+    DayOfWeek,
+    RoomKind,
+    TimetableStatus,
+)
 from .models import (
     Cohort,
     CooperationAgreement,
@@ -20,6 +29,8 @@ from .models import (
     RoomUnavailability,
     TeacherUnavailability,
     Term,
+    TimetableEntry,
+    TimetableRun,
 )
 
 
@@ -135,3 +146,28 @@ class TeacherUnavailabilityFilterSet(django_filters.FilterSet):
     class Meta:
         model = TeacherUnavailability
         fields = ["term", "teacher", "day_of_week"]
+
+
+class TimetableRunFilterSet(django_filters.FilterSet):
+    term = scoped_choice(Term, _("term"))
+    status = django_filters.ChoiceFilter(choices=TimetableStatus.choices, label=_("status"))
+
+    class Meta:
+        model = TimetableRun
+        fields = ["term", "status"]
+
+
+class TimetableEntryFilterSet(django_filters.FilterSet):
+    run = scoped_choice(TimetableRun, _("run"))
+    cohort = django_filters.ModelChoiceFilter(
+        queryset=scoped(Cohort), field_name="course__cohorts", distinct=True, label=_("cohort")
+    )
+    teacher = django_filters.ModelChoiceFilter(
+        queryset=scoped(Teacher), field_name="course__teachers", distinct=True, label=_("teacher")
+    )
+    room = scoped_choice(Room, _("room"))
+    course = scoped_choice(Course, _("course"))
+
+    class Meta:
+        model = TimetableEntry
+        fields = ["run", "cohort", "teacher", "room", "course", "day_of_week"]

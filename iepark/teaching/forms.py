@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ from iepark.core import selectors as core_selectors
 from iepark.core.attachments import AttachmentsField
 from iepark.core.choices import COLLEGE_KINDS, OrganisationKind
 from iepark.core.forms import DateInput, PlainForm, ServiceModelForm
+from iepark.core.models import Organisation
 from iepark.core.policy import Action, actor_for
 
 from . import selectors
@@ -49,7 +51,7 @@ class AgreementForm(ServiceModelForm):
     scopes = forms.MultipleChoiceField(
         label=_("scope"),
         choices=AgreementScope.choices,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple,
     )
     documents = AttachmentsField(label=_("signed documents"), required=False)
 
@@ -188,8 +190,6 @@ class CohortForm(ServiceModelForm):
         actor = actor_for(self.user)
         colleges = core_selectors.organisation_list(user=self.user).filter(kind__in=list(COLLEGE_KINDS))
         if not actor.is_superuser:
-            from django.db.models import Q
-
             colleges = colleges.filter(
                 Q(park__in=actor.parks(TEACHING_ADMIN_ROLES)) | Q(pk__in=actor.orgs(COLLEGE_MANAGER_ROLES))
             )
@@ -198,10 +198,18 @@ class CohortForm(ServiceModelForm):
             self.fields["college"].disabled = True
         else:
             self.use_single_choice("college")
+        agreements = selectors.agreement_list(user=self.user)
+        # The sponsor is an enterprise the reader sees, or a party to an agreement they see (a college's
+        # administrators see the enterprises their college has agreements with).
         self.fields["sponsor"].queryset = (
-            core_selectors.organisation_list(user=self.user).filter(kind=OrganisationKind.ENTERPRISE).order_by("name")
+            Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
+            .filter(
+                Q(pk__in=core_selectors.organisation_list(user=self.user).values("pk"))
+                | Q(pk__in=agreements.values("parties"))
+            )
+            .order_by("name")
         )
-        self.fields["agreement"].queryset = selectors.agreement_list(user=self.user).order_by("title")
+        self.fields["agreement"].queryset = agreements.order_by("title")
 
     def _post_clean(self) -> None:
         if self.cleaned_data.get("cohort_type") != CohortType.ORDER_CLASS:
@@ -285,3 +293,28 @@ class TeacherUnavailabilityForm(ServiceModelForm):
         if self.is_update:
             self.fields["term"].disabled = True
             self.fields["teacher"].disabled = True
+
+
+class TimetableStartForm(PlainForm):
+    """Scope (colleges), time limit and seed of a timetabling run of a term."""
+
+    colleges = forms.ModelMultipleChoiceField(
+        label=_("colleges"),
+        queryset=None,
+        required=False,
+        help_text=_("Leave empty to timetable the courses of every college."),
+    )
+    seconds = forms.IntegerField(
+        label=_("time limit (seconds)"),
+        initial=30,
+        min_value=1,
+        max_value=600,
+        help_text=_("The solver keeps improving the timetable until then."),
+    )
+    seed = forms.IntegerField(label=_("seed"), initial=0, min_value=0, max_value=2**31 - 1)
+
+    def __init__(self, *args: Any, term: Term, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["colleges"].queryset = Organisation.objects.filter(
+            park_id=term.park_id, kind__in=COLLEGE_KINDS
+        ).order_by("name")

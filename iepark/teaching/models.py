@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iepark.core.choices import COLLEGE_KINDS, OrganisationKind
-from iepark.core.models import Major, Organisation, Park, Student, Teacher
+from iepark.core.models import Job, Major, Organisation, Park, Student, Teacher
 
 from .choices import (
     AgreementScope,
@@ -28,6 +29,7 @@ from .choices import (
     CourseType,
     DayOfWeek,
     RoomKind,
+    TimetableStatus,
 )
 
 ROOM_OWNER_KINDS = frozenset(
@@ -632,3 +634,94 @@ class TeacherUnavailability(PeriodRangeMixin):
                 errors["teacher"] = _("The teacher works in another park.")
         if errors:
             raise ValidationError(errors)
+
+
+# --- timetabling runs -----------------------------------------------------------------------------
+
+
+class TimetableRun(models.Model):
+    """A run of ``engines.timetabling`` over a term's courses (optionally of some colleges), with its cost."""
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="timetable_runs", verbose_name=_("term"))
+    colleges = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="+",
+        verbose_name=_("colleges"),
+        help_text=_("Empty: the courses of every college."),
+    )
+    seconds = models.PositiveSmallIntegerField(
+        _("time limit (seconds)"), default=30, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    seed = models.PositiveIntegerField(_("seed"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=TimetableStatus.choices, default=TimetableStatus.QUEUED
+    )
+    job = models.ForeignKey(
+        Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("job")
+    )
+    cost = models.JSONField(_("cost breakdown"), default=dict, blank=True)
+    hard_violations = models.PositiveIntegerField(_("hard violations"), null=True, blank=True)
+    soft_cost = models.PositiveIntegerField(_("soft cost"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("timetabling run")
+        verbose_name_plural = _("timetabling runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term"],
+                condition=Q(status=TimetableStatus.PUBLISHED),
+                name="teaching_one_published_timetable",
+                violation_error_message=_("The term already has a published timetable."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Timetable %(number)s of %(term)s") % {"number": self.pk, "term": self.term}
+
+    def audit_owner(self) -> tuple[int | None, int | None]:
+        return self.term.park_id, None
+
+
+class TimetableEntry(models.Model):
+    """One weekly lecture of a run: a course in a room at a day of the week and a period (1-based)."""
+
+    run = models.ForeignKey(TimetableRun, on_delete=models.CASCADE, related_name="entries", verbose_name=_("run"))
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="timetable_entries", verbose_name=_("course")
+    )
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="timetable_entries", verbose_name=_("room"))
+    day_of_week = models.PositiveSmallIntegerField(_("day of the week"), choices=DayOfWeek.choices)
+    period = models.PositiveSmallIntegerField(_("period"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["run", "day_of_week", "period", "pk"]
+        verbose_name = _("timetable entry")
+        verbose_name_plural = _("timetable entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "room", "day_of_week", "period"], name="teaching_timetable_room_once"
+            ),
+            models.UniqueConstraint(
+                fields=["run", "course", "day_of_week", "period"], name="teaching_timetable_course_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course.code} · {self.get_day_of_week_display()} {self.period} · {self.room}"
+
+    def audit_owner(self) -> tuple[int | None, int | None]:
+        return self.run.term.park_id, self.course.college_id

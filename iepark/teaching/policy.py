@@ -36,6 +36,8 @@ from .models import (
     RoomUnavailability,
     TeacherUnavailability,
     Term,
+    TimetableEntry,
+    TimetableRun,
 )
 
 TEACHING_ADMIN_ROLES = frozenset({Role.PARK_ADMIN, Role.COLLEGE_COORDINATOR})
@@ -237,3 +239,23 @@ def organisation_for_teaching_admins(actor: Actor, action: Action) -> Q:
     if action != Action.VIEW:
         return NOTHING
     return _in_parks(actor, {Role.COLLEGE_COORDINATOR}, "park")
+
+
+# --- timetabling runs -----------------------------------------------------------------------------
+
+
+@rule(TimetableRun)
+def timetable_run_scope(actor: Actor, action: Action) -> Q:
+    return _park_wide(actor, action, "term__park")
+
+
+@add_rule(TimetableRun)
+def timetable_run_add(actor: Actor, instance: TimetableRun | None) -> bool:
+    return runs_teaching(actor, None if instance is None else instance.term.park_id)
+
+
+@rule(TimetableEntry)
+def timetable_entry_scope(actor: Actor, action: Action) -> Q:
+    if action != Action.VIEW:
+        return NOTHING  # entries are written by the run only
+    return _park_wide(actor, action, "run__term__park")

@@ -22,6 +22,8 @@ from .models import (
     RoomUnavailability,
     TeacherUnavailability,
     Term,
+    TimetableEntry,
+    TimetableRun,
 )
 
 
@@ -93,3 +95,13 @@ def suitable_rooms(park_id: int, room_kind: str, features: Iterable[RoomFeature]
     for feature in features:
         qs = qs.filter(features=feature)
     return qs.distinct()
+
+
+def timetable_run_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[TimetableRun]:
+    qs = TimetableRun.objects.select_related("term", "term__park", "job").prefetch_related("colleges")
+    return policy.restrict(qs, user, action)
+
+
+def timetable_entry_list(*, user: Any, action: Action = Action.VIEW) -> QuerySet[TimetableEntry]:
+    qs = TimetableEntry.objects.select_related("run", "run__term", "course", "room")
+    return policy.restrict(qs, user, action)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from iepark.core import policy
-from iepark.core.audit import audited_create, audited_delete, audited_update
+from iepark.core.audit import audited_bulk_create, audited_create, audited_delete, audited_update
 from iepark.core.choices import COLLEGE_KINDS, OrganisationKind, Role
 from iepark.core.models import Organisation, Park, Student, Teacher
 from iepark.core.policy import Action
@@ -37,6 +37,8 @@ from .models import (
     RoomUnavailability,
     TeacherUnavailability,
     Term,
+    TimetableEntry,
+    TimetableRun,
 )
 
 AGREEMENT_FIELDS = ["title", "number", "agreement_type", "scopes", "start_date", "end_date", "reminder_days", "notes"]
@@ -569,3 +571,163 @@ def teacher_unavailability_update(
 
 def teacher_unavailability_delete(*, actor: Any, unavailability: TeacherUnavailability) -> None:
     _delete(actor, unavailability)
+
+
+# --- timetabling runs -----------------------------------------------------------------------------
+
+TIMETABLE_TASK = "teaching.timetable"
+TIMETABLE_MAX_SECONDS = 600
+
+
+def timetable_start(
+    *, actor: Any, term: Term, colleges: Iterable[Organisation] = (), seconds: int = 30, seed: int = 0
+) -> TimetableRun:
+    """Record a timetabling run of ``term`` and queue it as a background job (``teaching.timetable``)."""
+    from iepark.core.tasks import job_start
+
+    colleges = list(colleges)
+    run = TimetableRun(term=term, seconds=seconds, seed=seed, created_by=getattr(actor, "user", actor))
+    if not policy.can_add(actor, run):
+        raise PermissionDenied
+    if any(c.park_id != term.park_id or c.kind not in COLLEGE_KINDS for c in colleges):
+        raise ValidationError({"colleges": _("Choose colleges of the term's park.")})
+    if not isinstance(seconds, int) or not 1 <= seconds <= TIMETABLE_MAX_SECONDS:
+        raise ValidationError(
+            {"seconds": _("The time limit is between 1 and %(max)s seconds.") % {"max": TIMETABLE_MAX_SECONDS}}
+        )
+    courses = Course.objects.filter(term=term)
+    if colleges:
+        courses = courses.filter(college__in=colleges)
+    if not courses.exists():
+        raise ValidationError({"colleges": _("The term has no courses to timetable in this scope.")})
+    if not Room.objects.filter(park_id=term.park_id, is_active=True).exists():
+        raise ValidationError({"term": _("The park has no active rooms.")})
+    with transaction.atomic():
+        audited_create(actor=actor, instance=run, m2m={"colleges": colleges})
+        job = job_start(actor=run.created_by, kind=TIMETABLE_TASK, park=term.park, params={"run": run.pk})
+        audited_update(actor=actor, instance=run, data={"job": job})
+    return run
+
+
+def timetable_compute(
+    *, actor: Any, run: TimetableRun, ctx: Any = None, max_iterations: int | None = None
+) -> TimetableRun:
+    """
+    Solve ``run`` with the engine and store its entries as a draft (all or nothing).
+
+    ``ctx`` (the job's context) receives the progress and is asked whether to stop;
+    ``max_iterations`` (the demo) makes the run deterministic for its seed.
+    """
+    import time
+
+    from engines.timetabling import solve
+    from iepark.core.tasks import JobCancelled
+
+    from .choices import TimetableStatus
+    from .timetable_adapter import build_instance, solution_rows
+
+    policy.require(actor, Action.CHANGE, run)
+    run = audited_update(actor=actor, instance=run, data={"status": TimetableStatus.RUNNING})
+    built = build_instance(run.term, run.colleges.all())
+    last_check = [0.0, False]
+
+    def on_progress(elapsed: float, soft: int, hard: int) -> None:
+        if ctx is not None:
+            message = _("%(elapsed)s s of %(limit)s s · best cost %(soft)s · hard violations %(hard)s") % {
+                "elapsed": f"{elapsed:.1f}",
+                "limit": run.seconds,
+                "soft": soft,
+                "hard": hard,
+            }
+            ctx.progress(min(int(elapsed), run.seconds), run.seconds, message)
+
+    def should_stop() -> bool:
+        now = time.monotonic()
+        if ctx is not None and now - last_check[0] >= 0.3:
+            last_check[0] = now
+            last_check[1] = ctx.cancelled()
+        return last_check[1]
+
+    result = solve(
+        built.instance,
+        seconds=run.seconds,
+        seed=run.seed,
+        max_iterations=max_iterations,
+        on_progress=on_progress,
+        should_stop=should_stop,
+    )
+    if result.stopped_early:
+        audited_update(
+            actor=actor,
+            instance=run,
+            data={"status": TimetableStatus.CANCELLED, "finished_at": timezone.now()},
+        )
+        raise JobCancelled
+    entries = [
+        TimetableEntry(run=run, course=course, room=room, day_of_week=day, period=period)
+        for course, room, day, period in solution_rows(built, result.solution)
+    ]
+    with transaction.atomic():
+        audited_bulk_create(actor=actor, instances=entries)
+        cost = result.cost
+        run = audited_update(
+            actor=actor,
+            instance=run,
+            data={
+                "status": TimetableStatus.DRAFT,
+                "cost": cost.as_dict(),
+                "hard_violations": cost.hard_violations,
+                "soft_cost": cost.soft_cost,
+                "finished_at": timezone.now(),
+            },
+        )
+    return run
+
+
+def timetable_fail(*, actor: Any, run: TimetableRun, error: str) -> TimetableRun:
+    """Record that ``run`` stopped without writing entries."""
+    from .choices import TimetableStatus
+
+    return audited_update(
+        actor=actor,
+        instance=TimetableRun.objects.get(pk=run.pk),
+        data={"status": TimetableStatus.FAILED, "error": error[:500], "finished_at": timezone.now()},
+    )
+
+
+def timetable_run_job(ctx: Any) -> dict[str, Any]:
+    """Run the timetabling of a ``teaching.timetable`` job (called by the task runner)."""
+    from iepark.core.tasks import JobCancelled
+
+    run = TimetableRun.objects.select_related("term").get(pk=ctx.params["run"])
+    actor = ctx.job.created_by
+    try:
+        run = timetable_compute(actor=actor, run=run, ctx=ctx)
+    except JobCancelled:
+        raise
+    except Exception as exc:
+        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        timetable_fail(actor=actor, run=run, error=message)
+        raise
+    return {"run": run.pk, "hard_violations": run.hard_violations, "soft_cost": run.soft_cost}
+
+
+def timetable_publish(*, actor: Any, run: TimetableRun) -> TimetableRun:
+    """Publish a draft ``run``: the term's previously published run goes back to draft."""
+    from .choices import TimetableStatus
+
+    policy.require(actor, Action.CHANGE, run)
+    with transaction.atomic():
+        Term.objects.select_for_update().get(pk=run.term_id)
+        run = TimetableRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != TimetableStatus.DRAFT:
+            raise ValidationError({"status": _("Only a draft timetable can be published.")})
+        if run.hard_violations:
+            raise ValidationError(
+                {"status": _("This timetable breaks %(n)s hard constraints.") % {"n": run.hard_violations}}
+            )
+        for previous in TimetableRun.objects.filter(term_id=run.term_id, status=TimetableStatus.PUBLISHED):
+            audited_update(actor=actor, instance=previous, data={"status": TimetableStatus.DRAFT, "published_at": None})
+        return audited_update(
+            actor=actor, instance=run, data={"status": TimetableStatus.PUBLISHED, "published_at": timezone.now()}
+        )

@@ -19,6 +19,7 @@ from .models import (
     RoomUnavailability,
     TeacherUnavailability,
     Term,
+    TimetableRun,
 )
 
 STATUS_COLOURS = {
@@ -159,4 +160,17 @@ class TeacherUnavailabilityTable(Table):
         Column("first_period"),
         Column("last_period"),
         Column("reason"),
+    ]
+
+
+class TimetableRunTable(Table):
+    model = TimetableRun
+    columns = [
+        Column("id", label=_("run"), linkify=True, order_by="id"),
+        Column("term"),
+        ChoiceColumn("status"),
+        Column("seconds"),
+        Column("hard_violations"),
+        Column("soft_cost"),
+        Column("created_at", order_by="created_at"),
     ]

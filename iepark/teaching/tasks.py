@@ -22,3 +22,11 @@ def teaching_tick(ctx: JobContext) -> dict[str, Any]:
     reminded = agreements_remind(park=park)
     ctx.progress(1, 1, f"{len(reminded)} reminders sent")
     return {"reminded": [a.pk for a in reminded]}
+
+
+@task("teaching.timetable", label=gettext_lazy("Teaching: timetabling run"))
+def teaching_timetable(ctx: JobContext) -> dict[str, Any]:
+    """Timetable the run ``params["run"]`` with the engine and store its entries as a draft."""
+    from .services import timetable_run_job
+
+    return timetable_run_job(ctx)

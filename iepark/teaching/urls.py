@@ -4,7 +4,7 @@ from django.urls import path
 
 from iepark.core.generic_views import object_urlpatterns_from
 
-from . import views
+from . import timetable_views, views
 from .models import (
     Cohort,
     CooperationAgreement,
@@ -15,6 +15,7 @@ from .models import (
     RoomUnavailability,
     TeacherUnavailability,
     Term,
+    TimetableRun,
 )
 
 urlpatterns = [
@@ -26,7 +27,11 @@ urlpatterns = [
     *object_urlpatterns_from("cohorts", Cohort, views),
     path("enrolments/<int:pk>/end/", views.enrolment_end, name="enrolment_end"),
     *object_urlpatterns_from("enrolments", Enrolment, views),
+    path("terms/<int:pk>/timetable/", timetable_views.term_timetable_start, name="term_timetable_start"),
     *object_urlpatterns_from("terms", Term, views),
+    path("timetable-runs/<int:pk>/publish/", timetable_views.timetable_publish, name="timetablerun_publish"),
+    path("timetable-runs/<int:pk>/grid/", timetable_views.timetable_grid, name="timetablerun_grid"),
+    *object_urlpatterns_from("timetable-runs", TimetableRun, timetable_views),
     *object_urlpatterns_from("rooms", Room, views),
     *object_urlpatterns_from("room-features", RoomFeature, views),
     *object_urlpatterns_from("room-unavailability", RoomUnavailability, views),

@@ -63,8 +63,13 @@ from .models import (
     RoomUnavailability,
     TeacherUnavailability,
     Term,
+    TimetableRun,
 )
 from .policy import COLLEGE_MANAGER_ROLES, COLLEGE_READER_ROLES, TEACHING_READ_ROLES
+
+
+def sees_timetable_runs(actor: Actor) -> bool:
+    return actor.is_superuser or bool(actor.parks(TEACHING_READ_ROLES))
 
 
 def is_park_member(actor: Actor) -> bool:
@@ -100,6 +105,7 @@ generic.register_menu_items(
         generic.MenuItem(gettext_lazy("Cohorts"), "cohort_list", "people", sees_cohorts, Cohort),
         generic.MenuItem(gettext_lazy("Courses"), "course_list", "journal-bookmark", sees_cohorts, Course),
         generic.MenuItem(gettext_lazy("Terms"), "term_list", "calendar3", is_park_member, Term),
+        generic.MenuItem(gettext_lazy("Timetables"), "timetablerun_list", "grid-3x3", sees_timetable_runs),
         generic.MenuItem(gettext_lazy("Rooms and venues"), "room_list", "door-open", is_park_member, Room),
         generic.MenuItem(gettext_lazy("Room features"), "roomfeature_list", "tools", is_park_member, RoomFeature),
         generic.MenuItem(
@@ -464,6 +470,8 @@ class TermDetailView(TermMixin, generic.ObjectDetailView):
     def get_context_data(self, obj):
         context = super().get_context_data(obj)
         context["courses"] = list(selectors.course_list(user=self.request.user).filter(term=obj).order_by("code"))
+        context["timetable_runs"] = list(selectors.timetable_run_list(user=self.request.user).filter(term=obj)[:10])
+        context["can_timetable"] = policy.can_add(self.request.user, TimetableRun(term=obj))
         return context
 
 

@@ -62,3 +62,14 @@ def test_demo_builds_teaching_through_the_services(demo_park):
     assert audit_count(Enrolment, "create") == Enrolment.objects.count()
     demo.build(park, actor=actor, seed=7)  # once per park
     assert Term.objects.filter(park=park).count() == 1
+
+
+def test_demo_publishes_an_engine_timetable(demo_park):
+    from iepark.teaching.choices import TimetableStatus
+    from iepark.teaching.models import TimetableRun
+
+    park, _actor, _seconds = demo_park
+    run = TimetableRun.objects.get(term__park=park)
+    assert run.status == TimetableStatus.PUBLISHED and run.hard_violations == 0
+    lectures = sum(Course.objects.filter(term=run.term).values_list("lectures_per_week", flat=True))
+    assert run.entries.count() == lectures

@@ -1,0 +1,190 @@
+"""Timetabling runs: the adapter, the background job with the real engine, publishing and its refusals."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from engines.timetabling import score
+from iepark.core.choices import JobStatus
+from iepark.core.models import Job
+from iepark.teaching import services
+from iepark.teaching.choices import CourseType, RoomKind, TimetableStatus
+from iepark.teaching.models import TeacherUnavailability, TimetableEntry, TimetableRun
+from iepark.teaching.timetable_adapter import build_instance, rows_solution
+
+from .factories import enrol, make_cohort, make_course, make_room, make_students, make_teacher, make_term
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tiny(world):
+    """A term of 3 days × 4 periods: 3 cohorts, 4 courses (one practical, one with two teachers), 3 rooms."""
+    term = make_term(world.park, days_per_week=3, periods_per_day=4)
+    c1, c2, c3 = (make_cohort(world, f"班{i}") for i in (1, 2, 3))
+    for cohort, start in ((c1, 1), (c2, 20), (c3, 40)):
+        for s in make_students(world, 3, start=start):
+            enrol(cohort, s)
+    t1, t2 = make_teacher(world, 1), make_teacher(world, 2)
+    make_room(world, "101", capacity=40)
+    make_room(world, "102", capacity=10)
+    make_room(world, "L1", room_kind=RoomKind.LAB, capacity=30)
+    make_course(world, "A1", term=term, teachers=[t1], cohorts=[c1, c2], lectures_per_week=3, min_working_days=2)
+    make_course(world, "A2", term=term, teachers=[t1, t2], cohorts=[c3], lectures_per_week=2, min_working_days=2)
+    make_course(world, "B1", term=term, teachers=[t2], cohorts=[c1], lectures_per_week=2, min_working_days=1)
+    make_course(
+        world,
+        "P1",
+        term=term,
+        teachers=[t2],
+        cohorts=[c2, c3],
+        lectures_per_week=2,
+        min_working_days=1,
+        course_type=CourseType.PRACTICAL,
+        required_room_kind=RoomKind.LAB,
+    )
+    TeacherUnavailability.objects.create(term=term, teacher=t2, day_of_week=0, first_period=1, last_period=4)
+    return term
+
+
+def test_adapter_builds_the_instance(tiny):
+    built = build_instance(tiny)
+    inst = built.instance
+    assert (inst.days, inst.periods_per_day) == (3, 4)
+    assert len(inst.courses) == 4 and len(inst.rooms) == 3
+    codes = {name: c.code for name, c in built.courses.items()}
+    by_code = {codes[c.name]: c for c in inst.courses}
+    assert by_code["A1"].students == 6 and by_code["P1"].required_kind == RoomKind.LAB
+    # A2's second teacher (t2) is unavailable on Monday: folded into the course's own unavailability.
+    a2 = by_code["A2"].name
+    assert {(a2, 0, p) for p in range(4)} <= inst.unavailability
+    assert {(by_code["B1"].teacher, 0, p) for p in range(4)} <= inst.teacher_unavailability
+    # Three cohorts, plus one curriculum keeping t2's clashes (second teacher of A2).
+    assert len(inst.curricula) == 4
+
+
+def test_run_as_a_job_stores_a_feasible_draft(world, tiny, settings, django_capture_on_commit_callbacks):
+    settings.IEPARK_TASK_RUNNER = "sync"
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.timetable_start(actor=world.park_admin, term=tiny, seconds=1, seed=3)
+    run.refresh_from_db()
+    job = Job.objects.get(pk=run.job_id)
+    assert job.kind == "teaching.timetable" and job.status == JobStatus.SUCCEEDED, job.message
+    assert "hard violations" in job.message
+    assert run.status == TimetableStatus.DRAFT and run.hard_violations == 0
+    entries = list(TimetableEntry.objects.filter(run=run).select_related("course", "room"))
+    assert len(entries) == 3 + 2 + 2 + 2
+    rooms = [(e.room_id, e.day_of_week, e.period) for e in entries]
+    assert len(rooms) == len(set(rooms))  # no room double-booked
+    busy: set[tuple[int, int, int]] = set()
+    for e in entries:
+        for cohort in e.course.cohorts.all():
+            key = (cohort.pk, e.day_of_week, e.period)
+            assert key not in busy, "cohort conflict"
+            busy.add(key)
+    teacher_busy: set[tuple[int, int, int]] = set()
+    for e in entries:
+        for teacher in e.course.teachers.all():
+            key = (teacher.pk, e.day_of_week, e.period)
+            assert key not in teacher_busy, "teacher conflict"
+            teacher_busy.add(key)
+            if teacher.staff_number == "T0002":
+                assert e.day_of_week != 0  # unavailable on Mondays
+    assert all(e.room.room_kind == RoomKind.LAB for e in entries if e.course.code == "P1")
+    # The stored cost is the engine scorer's on the same instance and the stored rows.
+    built = build_instance(tiny)
+    solution = rows_solution((e.course_id, e.room_id, e.day_of_week, e.period) for e in entries)
+    expected = score(built.instance, solution).as_dict()
+    assert run.cost == expected
+
+
+def test_start_refusals(world, tiny):
+    with pytest.raises(PermissionDenied):
+        services.timetable_start(actor=world.teacher_a, term=tiny, seconds=1)
+    with pytest.raises(PermissionDenied):
+        services.timetable_start(actor=world.other_admin, term=tiny, seconds=1)
+    with pytest.raises(ValidationError) as exc:
+        services.timetable_start(actor=world.park_admin, term=tiny, seconds=0)
+    assert "seconds" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.timetable_start(actor=world.park_admin, term=tiny, colleges=[world.college_b], seconds=1)
+    assert "colleges" in exc.value.message_dict
+    assert not TimetableRun.objects.exists()
+
+
+def test_publish_one_per_term(world, tiny, settings, django_capture_on_commit_callbacks):
+    settings.IEPARK_TASK_RUNNER = "sync"
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.timetable_start(actor=world.park_admin, term=tiny, seconds=1, seed=1)
+        second = services.timetable_start(actor=world.coordinator, term=tiny, seconds=1, seed=2)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.timetable_publish(actor=world.college_a_admin, run=first)
+    services.timetable_publish(actor=world.park_admin, run=first)
+    services.timetable_publish(actor=world.coordinator, run=second)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == TimetableStatus.DRAFT and second.status == TimetableStatus.PUBLISHED
+    with pytest.raises(ValidationError) as exc:
+        services.timetable_publish(actor=world.park_admin, run=second)
+    assert "Only a draft" in str(exc.value)
+
+
+def test_cancel_stops_the_solver(world, tiny, settings, django_capture_on_commit_callbacks, monkeypatch):
+    from iepark.core.tasks import JobContext
+
+    settings.IEPARK_TASK_RUNNER = "sync"
+    monkeypatch.setattr(JobContext, "cancelled", lambda self: True)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.timetable_start(actor=world.park_admin, term=tiny, seconds=30)
+    run.refresh_from_db()
+    assert run.status == TimetableStatus.CANCELLED and not run.entries.exists()
+    assert Job.objects.get(pk=run.job_id).status == JobStatus.CANCELLED
+
+
+# --- pages -------------------------------------------------------------------------------------------------
+
+
+def test_pages_start_follow_grid_publish(world, tiny, browser_client, settings, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    settings.IEPARK_TASK_RUNNER = "sync"
+    admin = browser_client(world.park_admin)
+    term_page = admin.get(reverse("term_detail", args=[tiny.pk])).content.decode()
+    assert reverse("term_timetable_start", args=[tiny.pk]) in term_page
+    start_url = reverse("term_timetable_start", args=[tiny.pk])
+    assert admin.get(start_url).status_code == 200
+    bad = admin.post(start_url, {"seconds": "0", "seed": "0"})
+    assert bad.status_code == 200 and not TimetableRun.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(start_url, {"seconds": "1", "seed": "4", "colleges": [world.college_a.pk]})
+    run = TimetableRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("timetablerun_detail", args=[run.pk])
+    run.refresh_from_db()
+    assert run.status == TimetableStatus.DRAFT and list(run.colleges.all()) == [world.college_a]
+    detail = admin.get(reverse("timetablerun_detail", args=[run.pk])).content.decode()
+    assert "MinWorkingDays" in detail and reverse("timetablerun_publish", args=[run.pk]) in detail
+    grid_url = reverse("timetablerun_grid", args=[run.pk])
+    for by in ("cohort", "teacher", "room"):
+        page = admin.get(grid_url, {"by": by})
+        assert page.status_code == 200, by
+    room_entry = run.entries.select_related("course", "room").first()
+    page = admin.get(grid_url, {"by": "room", "id": room_entry.room_id}).content.decode()
+    assert room_entry.course.code in page
+    assert admin.get(reverse("timetablerun_list")).status_code == 200
+    # Teachers and other parks' admins neither see nor start nor publish.
+    for name in ("teacher_a", "other_admin"):
+        client = browser_client(world.users[name])
+        assert client.get(reverse("timetablerun_detail", args=[run.pk])).status_code == 404, name
+        assert client.get(grid_url).status_code == 404, name
+        assert client.post(reverse("timetablerun_publish", args=[run.pk])).status_code == 404, name
+    assert browser_client(world.users["teacher_a"]).get(start_url).status_code == 403
+    committee = browser_client(world.users["committee"])
+    assert committee.get(grid_url).status_code == 200
+    assert committee.post(reverse("timetablerun_publish", args=[run.pk])).status_code == 403
+    response = admin.post(reverse("timetablerun_publish", args=[run.pk]))
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == TimetableStatus.PUBLISHED
