@@ -282,9 +282,12 @@ def build(park: Park, *, actor: Any, rng: random.Random, say: Any = None) -> Non
             and first_month <= spell.end <= last_month_end
         )
 
+    # A spell is left open for a confirmation to end only when it is the student's last one: a later spell
+    # (a move within the zone, a job outside) would otherwise overlap the still-open record.
+    last_spell = {spell.student.pk: spell for spell in history.spells}
     records = []
     for spell in history.spells:
-        ended_later = left_by_confirmation(spell)
+        ended_later = left_by_confirmation(spell) and last_spell[spell.student.pk] is spell
         spell.record = EmploymentRecord(
             student=spell.student,
             employer=spell.employer,
@@ -303,7 +306,7 @@ def build(park: Park, *, actor: Any, rng: random.Random, say: Any = None) -> Non
     services.employment_record_bulk_create(actor=actor, records=records)
 
     # 3. The monthly confirmations end the spells of those who left in those months.
-    leaving = {s.record.pk: s for s in history.spells if left_by_confirmation(s)}
+    leaving = {s.record.pk: s for s in history.spells if s.record.end_date is None and left_by_confirmation(s)}
     confirmations = 0
     for month in months:
         for enterprise in enterprises:
