@@ -56,3 +56,26 @@ def test_other_park_sees_nothing_of_this_one(world):
     assert data["workorders"]["open"] == 0
     assert data["safety"]["open_findings"] == 0
     assert data["dorms"]["beds"] == 0
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries(world, browser_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _some_operations(world)
+    client = browser_client(world.users["operator"])
+    client.get(reverse("operations_dashboard"))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("operations_dashboard")).status_code == 200
+        return len(captured)
+
+    from iepark.operations.safety.models import Finding
+
+    inspection = Finding.objects.first().round
+    before = queries()
+    for i in range(5):
+        report(world, title=f"Fault {i}", category="network")
+        make_finding(world, inspection, severity="low", description=f"问题{i}")
+    assert queries() == before
