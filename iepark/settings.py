@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "iepark.core",
     "iepark.careers",
     "iepark.teaching",
+    "iepark.teaching.venues",
+    "iepark.teaching.attendance",
     "iepark.operations",
     "iepark.operations.workorders",
     "iepark.operations.safety",

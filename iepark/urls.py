@@ -15,11 +15,15 @@ from iepark.operations.safety import api as safety_api
 from iepark.operations.surveys import api as surveys_api
 from iepark.operations.workorders import api as workorders_api
 from iepark.teaching import api as teaching_api
+from iepark.teaching.attendance import api as attendance_api
+from iepark.teaching.venues import api as venues_api
 
 router = DefaultRouter()
 core_api.register(router)
 careers_api.register(router)
 teaching_api.register(router)
+venues_api.register(router)
+attendance_api.register(router)
 operations_api.register(router)
 workorders_api.register(router)
 safety_api.register(router)
@@ -40,6 +44,8 @@ urlpatterns = [
     path("careers/", include("iepark.careers.portal.urls")),
     path("", include("iepark.careers.urls")),
     path("", include("iepark.teaching.urls")),
+    path("", include("iepark.teaching.venues.urls")),
+    path("", include("iepark.teaching.attendance.urls")),
     path("", include("iepark.operations.urls")),
     path("", include("iepark.operations.workorders.urls")),
     path("", include("iepark.operations.safety.urls")),

@@ -252,6 +252,9 @@ class RoomUnavailabilityViewSet(ScopedViewSet):
 class TermSerializer(serializers.ModelSerializer):
     park = ScopedRelatedField(queryset=Park.objects.all())
     holidays = serializers.ListField(child=serializers.DateField(), required=False)
+    period_times = serializers.ListField(
+        child=serializers.RegexField(r"^\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}$"), required=False
+    )
 
     class Meta:
         model = Term
@@ -264,6 +267,7 @@ class TermSerializer(serializers.ModelSerializer):
             "teaching_weeks",
             "days_per_week",
             "periods_per_day",
+            "period_times",
             "holidays",
         ]
         validators: list = []

@@ -129,6 +129,14 @@ class TermForm(ServiceModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Dates without teaching, YYYY-MM-DD, separated by commas or new lines."),
     )
+    period_times = forms.CharField(
+        label=_("period times"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One HH:MM-HH:MM per period, separated by commas or new lines. Empty: the park's usual day (from 08:00)."
+        ),
+    )
 
     class Meta:
         model = Term
@@ -140,6 +148,7 @@ class TermForm(ServiceModelForm):
             "teaching_weeks",
             "days_per_week",
             "periods_per_day",
+            "period_times",
             "holidays",
         ]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
@@ -148,6 +157,13 @@ class TermForm(ServiceModelForm):
         _park_field(self)
         if self.is_update:
             self.initial["holidays"] = ", ".join(self.instance.holidays or [])
+            self.initial["period_times"] = ", ".join(self.instance.period_times or [])
+
+    def clean_period_times(self) -> list[str]:
+        text = self.cleaned_data.get("period_times") or ""
+        if isinstance(text, list):
+            return text
+        return [v.strip() for v in text.replace("\n", ",").replace(";", ",").split(",") if v.strip()]
 
     def clean_holidays(self) -> list[str]:
         text = self.cleaned_data.get("holidays") or ""

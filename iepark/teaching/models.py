@@ -268,6 +268,32 @@ class RoomUnavailability(PeriodRangeMixin):
 # --- terms ------------------------------------------------------------------------------------------
 
 
+def parse_period_span(text: str) -> tuple[datetime.time, datetime.time]:
+    """Return the times of ``"HH:MM-HH:MM"``; ValueError when it is not that."""
+    start, sep, end = text.strip().partition("-")
+    if not sep:
+        raise ValueError(text)
+    return datetime.time.fromisoformat(start.strip()), datetime.time.fromisoformat(end.strip())
+
+
+def default_period_spans(count: int) -> list[tuple[datetime.time, datetime.time]]:
+    """Return the park's usual day: 45-minute periods from 08:00 with 10-minute breaks.
+
+    Lunch runs from 12:00 to 14:00 (after period 4) and supper from 17:30 to 19:00 (after period 8).
+    """
+    spans, minutes = [], 8 * 60
+    for period in range(1, count + 1):
+        start = min(minutes, 23 * 60 + 14)
+        end = start + 45
+        spans.append((datetime.time(start // 60, start % 60), datetime.time(end // 60, end % 60)))
+        minutes = end + 10
+        if period == 4:
+            minutes = max(minutes, 14 * 60)
+        elif period == 8:
+            minutes = max(minutes, 19 * 60)
+    return spans
+
+
 class Term(models.Model):
     """A teaching term of the park: its dates, teaching weeks, the days of each week and periods of each day."""
 
@@ -285,6 +311,12 @@ class Term(models.Model):
         _("periods per day"), default=8, validators=[MinValueValidator(1), MaxValueValidator(16)]
     )
     holidays = models.JSONField(_("holidays"), default=list, blank=True, help_text=_("Dates without teaching."))
+    period_times = models.JSONField(
+        _("period times"),
+        default=list,
+        blank=True,
+        help_text=_("The clock times of each period, HH:MM-HH:MM. Empty: the park's usual day (from 08:00)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -322,6 +354,38 @@ class Term(models.Model):
     def holiday_dates(self) -> list[datetime.date]:
         return [datetime.date.fromisoformat(str(d)) for d in self.holidays or []]
 
+    def period_spans(self) -> list[tuple[datetime.time, datetime.time]]:
+        """Return the start and end time of each period (index 0 is period 1)."""
+        if self.period_times and len(self.period_times) >= self.periods_per_day:
+            return [parse_period_span(str(v)) for v in self.period_times[: self.periods_per_day]]
+        return default_period_spans(self.periods_per_day)
+
+    def period_span(self, period: int) -> tuple[datetime.time, datetime.time]:
+        """Return the start and end time of ``period`` (1-based)."""
+        return self.period_spans()[period - 1]
+
+    def teaching_dates(self, day_of_week: int) -> list[datetime.date]:
+        """Return the dates of the term's teaching weeks that fall on ``day_of_week``, holidays left out.
+
+        Week 1 is the (Monday-based) week of the start date.
+        """
+        holidays = set(self.holiday_dates())
+        monday = self.start_date - datetime.timedelta(days=self.start_date.weekday())
+        dates = []
+        for week in range(self.teaching_weeks):
+            day = monday + datetime.timedelta(days=7 * week + day_of_week)
+            if self.start_date <= day <= self.end_date and day not in holidays:
+                dates.append(day)
+        return dates
+
+    def week_of(self, day: datetime.date) -> int | None:
+        """Return the teaching week (1-based) of ``day``, or None outside the teaching weeks."""
+        monday = self.start_date - datetime.timedelta(days=self.start_date.weekday())
+        week = (day - monday).days // 7 + 1
+        if day < self.start_date or day > self.end_date or not 1 <= week <= self.teaching_weeks:
+            return None
+        return week
+
     def clean(self) -> None:
         super().clean()
         errors = {}
@@ -347,6 +411,24 @@ class Term(models.Model):
                 }
         if "holidays" not in errors:
             self.holidays = sorted({d.isoformat() for d in dates})
+        if self.period_times:
+            try:
+                spans = [parse_period_span(str(v)) for v in self.period_times]
+            except ValueError:
+                errors["period_times"] = _("Give each period as HH:MM-HH:MM, for example 08:00-08:45.")
+            else:
+                if self.periods_per_day and len(spans) != self.periods_per_day:
+                    errors["period_times"] = _("Give the times of all %(count)s periods, or none.") % {
+                        "count": self.periods_per_day
+                    }
+                elif any(start >= end for start, end in spans) or any(
+                    spans[i][1] > spans[i + 1][0] for i in range(len(spans) - 1)
+                ):
+                    errors["period_times"] = _(
+                        "Each period must end after it starts and before the next one starts."
+                    )
+                else:
+                    self.period_times = [f"{a:%H:%M}-{b:%H:%M}" for a, b in spans]
         if errors:
             raise ValidationError(errors)
 

@@ -43,7 +43,16 @@ from .models import (
 
 AGREEMENT_FIELDS = ["title", "number", "agreement_type", "scopes", "start_date", "end_date", "reminder_days", "notes"]
 ROOM_FIELDS = ["building", "number", "name", "room_kind", "capacity", "owner", "is_active"]
-TERM_FIELDS = ["name", "start_date", "end_date", "teaching_weeks", "days_per_week", "periods_per_day", "holidays"]
+TERM_FIELDS = [
+    "name",
+    "start_date",
+    "end_date",
+    "teaching_weeks",
+    "days_per_week",
+    "periods_per_day",
+    "holidays",
+    "period_times",
+]
 COHORT_FIELDS = [
     "major",
     "name",

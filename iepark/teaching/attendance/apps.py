@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AttendanceConfig(AppConfig):
+    name = "iepark.teaching.attendance"
+    label = "attendance"
+    verbose_name = _("Attendance")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Policy rules and notification texts register themselves on import.
+        from . import policy  # noqa: F401

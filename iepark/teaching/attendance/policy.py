@@ -1,0 +1,1 @@
+"""Policy rules of attendance (registered on import by the app config)."""

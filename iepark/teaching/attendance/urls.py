@@ -1,0 +1,3 @@
+"""Page URLs of attendance (included at the site root by ``iepark.urls``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""REST endpoints of venues (registered by ``iepark.urls``)."""
+
+
+def register(router) -> None:
+    """Register this app's viewsets on the API router."""

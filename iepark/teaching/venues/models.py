@@ -1,0 +1,3 @@
+"""Models of venues."""
+
+from django.db import models  # noqa: F401

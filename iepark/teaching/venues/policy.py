@@ -1,0 +1,1 @@
+"""Policy rules of venues (registered on import by the app config)."""
