@@ -740,3 +740,90 @@ def timetable_publish(*, actor: Any, run: TimetableRun) -> TimetableRun:
         return audited_update(
             actor=actor, instance=run, data={"status": TimetableStatus.PUBLISHED, "published_at": timezone.now()}
         )
+
+
+def _timetable_rescore(actor: Any, run: TimetableRun) -> TimetableRun:
+    """Score ``run``'s stored entries with the engine and store the cost on the run (audited)."""
+    from engines.timetabling import score
+
+    from .timetable_adapter import build_instance, rows_solution
+
+    built = build_instance(run.term, run.colleges.all())
+    rows = TimetableEntry.objects.filter(run=run).values_list("course_id", "room_id", "day_of_week", "period")
+    cost = score(built.instance, rows_solution(rows))
+    return audited_update(
+        actor=actor,
+        instance=run,
+        data={"cost": cost.as_dict(), "hard_violations": cost.hard_violations, "soft_cost": cost.soft_cost},
+    )
+
+
+def timetable_entry_move(
+    *, actor: Any, entry: TimetableEntry, day_of_week: int, period: int, room: Room
+) -> TimetableEntry:
+    """
+    Move one lecture of a draft timetable to another day, period (1-based) or room.
+
+    The move is refused with the exact reasons when it would break a hard constraint (the
+    room taken, a cohort's or teacher's clash, someone's unavailability, an unsuitable room);
+    otherwise the entry moves and the run's cost is scored again. The run's row is locked
+    for the check and the write, so two moves cannot race into the same slot.
+    """
+    from .choices import TimetableStatus
+    from .timetable_explain import explain_run
+
+    policy.require(actor, Action.CHANGE, entry.run)
+    with transaction.atomic():
+        run = TimetableRun.objects.select_for_update().select_related("term").get(pk=entry.run_id)
+        if run.status != TimetableStatus.DRAFT:
+            raise ValidationError(
+                _("Only a draft timetable can be changed: copy the published timetable to a new draft first."),
+                code="not_draft",
+            )
+        entry = TimetableEntry.objects.select_related("course", "room").get(pk=entry.pk)
+        if room.park_id != run.term.park_id or not room.is_active:
+            raise ValidationError({"room": _("Choose an active room of the term's park.")})
+        if not 0 <= day_of_week < run.term.days_per_week or not 1 <= period <= run.term.periods_per_day:
+            raise ValidationError(_("That time is outside the term's teaching week."), code="out_of_range")
+        if (entry.day_of_week, entry.period, entry.room_id) == (day_of_week, period, room.pk):
+            raise ValidationError(_("The lecture is already there."), code="unchanged")
+        refusals, _delta = explain_run(run).check_move(entry, day_of_week, period, room)
+        if refusals:
+            raise ValidationError(refusals, code="hard_constraint")
+        entry = audited_update(
+            actor=actor, instance=entry, data={"day_of_week": day_of_week, "period": period, "room": room}
+        )
+        _timetable_rescore(actor, run)
+    return entry
+
+
+def timetable_copy(*, actor: Any, run: TimetableRun) -> TimetableRun:
+    """Copy a draft or published timetable into a new draft of the same term, to change it by hand."""
+    from .choices import TimetableStatus
+
+    policy.require(actor, Action.CHANGE, run)
+    if run.status not in (TimetableStatus.DRAFT, TimetableStatus.PUBLISHED):
+        raise ValidationError(_("Only a finished timetable can be copied."), code="not_finished")
+    copy = TimetableRun(
+        term=run.term,
+        seconds=run.seconds,
+        seed=run.seed,
+        status=TimetableStatus.DRAFT,
+        cost=run.cost,
+        hard_violations=run.hard_violations,
+        soft_cost=run.soft_cost,
+        created_by=getattr(actor, "user", actor),
+        finished_at=timezone.now(),
+    )
+    if not policy.can_add(actor, copy):
+        raise PermissionDenied
+    with transaction.atomic():
+        audited_create(actor=actor, instance=copy, m2m={"colleges": list(run.colleges.all())})
+        audited_bulk_create(
+            actor=actor,
+            instances=[
+                TimetableEntry(run=copy, course_id=e.course_id, room_id=e.room_id, day_of_week=e.day_of_week, period=e.period)
+                for e in TimetableEntry.objects.filter(run=run)
+            ],
+        )
+    return copy

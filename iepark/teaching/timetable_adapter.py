@@ -49,7 +49,7 @@ def _teacher_key(teacher_id: int) -> str:
 def build_instance(term: Term, colleges: Iterable | None = None) -> TermInstance:
     """Return the engine instance of ``term``'s courses (of ``colleges`` only when given)."""
     college_ids = [getattr(c, "pk", c) for c in colleges or ()]
-    qs = Course.objects.filter(term=term).prefetch_related("teachers", "cohorts", "required_features")
+    qs = Course.objects.filter(term=term).prefetch_related("teachers__person", "cohorts", "required_features")
     if college_ids:
         qs = qs.filter(college_id__in=college_ids)
     courses = list(qs.order_by("code", "pk"))

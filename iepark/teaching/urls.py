@@ -31,6 +31,8 @@ urlpatterns = [
     *object_urlpatterns_from("terms", Term, views),
     path("timetable-runs/<int:pk>/publish/", timetable_views.timetable_publish, name="timetablerun_publish"),
     path("timetable-runs/<int:pk>/grid/", timetable_views.timetable_grid, name="timetablerun_grid"),
+    path("timetable-runs/<int:pk>/copy/", timetable_views.timetable_copy, name="timetablerun_copy"),
+    path("timetable-entries/<int:pk>/move/", timetable_views.timetable_entry_move, name="timetableentry_move"),
     *object_urlpatterns_from("timetable-runs", TimetableRun, timetable_views),
     *object_urlpatterns_from("rooms", Room, views),
     *object_urlpatterns_from("room-features", RoomFeature, views),

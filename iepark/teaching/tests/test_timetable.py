@@ -4,48 +4,17 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from engines.timetabling import score
 from iepark.core.choices import JobStatus
 from iepark.core.models import Job
 from iepark.teaching import services
-from iepark.teaching.choices import CourseType, RoomKind, TimetableStatus
-from iepark.teaching.models import TeacherUnavailability, TimetableEntry, TimetableRun
+from iepark.teaching.choices import RoomKind, TimetableStatus
+from iepark.teaching.models import TimetableEntry, TimetableRun
 from iepark.teaching.timetable_adapter import build_instance, rows_solution
 
-from .factories import enrol, make_cohort, make_course, make_room, make_students, make_teacher, make_term
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tiny(world):
-    """A term of 3 days × 4 periods: 3 cohorts, 4 courses (one practical, one with two teachers), 3 rooms."""
-    term = make_term(world.park, days_per_week=3, periods_per_day=4)
-    c1, c2, c3 = (make_cohort(world, f"班{i}") for i in (1, 2, 3))
-    for cohort, start in ((c1, 1), (c2, 20), (c3, 40)):
-        for s in make_students(world, 3, start=start):
-            enrol(cohort, s)
-    t1, t2 = make_teacher(world, 1), make_teacher(world, 2)
-    make_room(world, "101", capacity=40)
-    make_room(world, "102", capacity=10)
-    make_room(world, "L1", room_kind=RoomKind.LAB, capacity=30)
-    make_course(world, "A1", term=term, teachers=[t1], cohorts=[c1, c2], lectures_per_week=3, min_working_days=2)
-    make_course(world, "A2", term=term, teachers=[t1, t2], cohorts=[c3], lectures_per_week=2, min_working_days=2)
-    make_course(world, "B1", term=term, teachers=[t2], cohorts=[c1], lectures_per_week=2, min_working_days=1)
-    make_course(
-        world,
-        "P1",
-        term=term,
-        teachers=[t2],
-        cohorts=[c2, c3],
-        lectures_per_week=2,
-        min_working_days=1,
-        course_type=CourseType.PRACTICAL,
-        required_room_kind=RoomKind.LAB,
-    )
-    TeacherUnavailability.objects.create(term=term, teacher=t2, day_of_week=0, first_period=1, last_period=4)
-    return term
 
 
 def test_adapter_builds_the_instance(tiny):
@@ -165,7 +134,10 @@ def test_pages_start_follow_grid_publish(world, tiny, browser_client, settings, 
     run.refresh_from_db()
     assert run.status == TimetableStatus.DRAFT and list(run.colleges.all()) == [world.college_a]
     detail = admin.get(reverse("timetablerun_detail", args=[run.pk])).content.decode()
-    assert "MinWorkingDays" in detail and reverse("timetablerun_publish", args=[run.pk]) in detail
+    with translation.override("zh-hans"):
+        label = translation.gettext("Minimum working days (×5 per missing day)")
+    assert label in detail and reverse("timetablerun_publish", args=[run.pk]) in detail
+    assert reverse("timetablerun_copy", args=[run.pk]) in detail
     grid_url = reverse("timetablerun_grid", args=[run.pk])
     for by in ("cohort", "teacher", "room"):
         page = admin.get(grid_url, {"by": by})
