@@ -37,18 +37,28 @@ logger = logging.getLogger(__name__)
 TaskFunc = Callable[["JobContext"], dict[str, Any]]
 _tasks: dict[str, TaskFunc] = {}
 _labels: dict[str, Any] = {}
+_cancel_hooks: dict[str, Callable[[Job, Any], None]] = {}
 
 
 class JobCancelled(Exception):
     """Raised inside a task to stop it when cancellation was requested."""
 
 
-def task(kind: str, label: Any = None) -> Callable[[TaskFunc], TaskFunc]:
-    """Register ``func`` as the task run for jobs of ``kind``, shown to people as ``label`` (translatable)."""
+def task(
+    kind: str, label: Any = None, on_cancel: Callable[[Job, Any], None] | None = None
+) -> Callable[[TaskFunc], TaskFunc]:
+    """
+    Register ``func`` as the task run for jobs of ``kind``, shown to people as ``label`` (translatable).
+
+    ``on_cancel(job, actor)`` is called when a job of this kind is cancelled before it started
+    (the task itself never runs then), so the records it would have finished can say so.
+    """
 
     def register(func: TaskFunc) -> TaskFunc:
         _tasks[kind] = func
         _labels[kind] = label or kind
+        if on_cancel is not None:
+            _cancel_hooks[kind] = on_cancel
         return func
 
     return register
@@ -106,10 +116,12 @@ def job_cancel(*, actor: Any, job: Job) -> Job:
     if not policy.can(actor, Action.CHANGE, job):
         raise PermissionDenied
     Job.objects.filter(pk=job.pk).update(cancel_requested=True)
-    Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+    before_start = Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
         status=JobStatus.CANCELLED, finished_at=timezone.now()
     )
     job.refresh_from_db()
+    if before_start and job.kind in _cancel_hooks:
+        _cancel_hooks[job.kind](job, actor)
     return job
 
 

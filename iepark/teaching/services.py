@@ -704,6 +704,17 @@ def timetable_fail(*, actor: Any, run: TimetableRun, error: str) -> TimetableRun
     )
 
 
+def timetable_cancelled_before_start(*, actor: Any, run_id: int | None) -> None:
+    """Mark a run whose job was cancelled before it started as cancelled (it never ran)."""
+    from .choices import TimetableStatus
+
+    run = TimetableRun.objects.filter(pk=run_id, status=TimetableStatus.QUEUED).first()
+    if run is not None:
+        audited_update(
+            actor=actor, instance=run, data={"status": TimetableStatus.CANCELLED, "finished_at": timezone.now()}
+        )
+
+
 def timetable_run_job(ctx: Any) -> dict[str, Any]:
     """Run the timetabling of a ``teaching.timetable`` job (called by the task runner)."""
     from iepark.core.tasks import JobCancelled

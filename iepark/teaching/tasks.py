@@ -24,7 +24,13 @@ def teaching_tick(ctx: JobContext) -> dict[str, Any]:
     return {"reminded": [a.pk for a in reminded]}
 
 
-@task("teaching.timetable", label=gettext_lazy("Teaching: timetabling run"))
+def _timetable_cancelled(job, actor) -> None:
+    from .services import timetable_cancelled_before_start
+
+    timetable_cancelled_before_start(actor=actor, run_id=(job.params or {}).get("run"))
+
+
+@task("teaching.timetable", label=gettext_lazy("Teaching: timetabling run"), on_cancel=_timetable_cancelled)
 def teaching_timetable(ctx: JobContext) -> dict[str, Any]:
     """Timetable the run ``params["run"]`` with the engine and store its entries as a draft."""
     from .services import timetable_run_job

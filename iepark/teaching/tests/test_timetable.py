@@ -160,3 +160,19 @@ def test_pages_start_follow_grid_publish(world, tiny, browser_client, settings, 
     assert response.status_code == 302
     run.refresh_from_db()
     assert run.status == TimetableStatus.PUBLISHED
+
+
+def test_a_run_cancelled_before_it_starts_says_so(world, tiny, settings):
+    from iepark.core.tasks import job_cancel, run_job
+    from iepark.testing import audit_count
+
+    settings.IEPARK_TASK_RUNNER = "sync"
+    run = services.timetable_start(actor=world.park_admin, term=tiny, seconds=30)  # queued: not committed yet
+    assert run.status == TimetableStatus.QUEUED
+    job_cancel(actor=world.park_admin, job=run.job)
+    run.refresh_from_db()
+    assert run.status == TimetableStatus.CANCELLED and run.finished_at is not None
+    assert audit_count(TimetableRun, "update", run.pk) >= 2  # the job attached, then the cancellation
+    run_job(run.job_id)  # a worker that picks it up later does nothing
+    run.refresh_from_db()
+    assert run.status == TimetableStatus.CANCELLED and not run.entries.exists()
