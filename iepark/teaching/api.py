@@ -534,6 +534,19 @@ class TimetableRunSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
+class LectureNoteSerializer(serializers.Serializer):
+    entry = serializers.IntegerField(help_text=_("The timetable entry (lecture)."))
+    cost = serializers.IntegerField(help_text=_("The soft cost charged to this lecture."))
+    penalties = serializers.ListField(child=serializers.CharField())
+    problems = serializers.ListField(child=serializers.CharField(), help_text=_("Hard constraints it breaks."))
+
+
+class TimetableMoveSerializer(serializers.Serializer):
+    day_of_week = serializers.IntegerField(min_value=0, max_value=6, help_text=DAY_HELP)
+    period = serializers.IntegerField(min_value=1, max_value=16)
+    room = ScopedRelatedField(queryset=Room.objects.all())
+
+
 class TimetableRunViewSet(ScopedViewSet):
     """
     Timetabling runs of a term: POST starts a background run of the engine (``seconds`` time limit,
@@ -557,6 +570,27 @@ class TimetableRunViewSet(ScopedViewSet):
         services.timetable_publish(actor=request.user, run=run)
         return Response(self.get_serializer(self.get_queryset().get(pk=run.pk)).data)
 
+    @extend_schema(request=None, responses=TimetableRunSerializer)
+    @action(detail=True, methods=["post"])
+    def copy(self, request, pk=None):
+        """Copy a draft or published timetable into a new draft, to change it by hand."""
+        copy = services.timetable_copy(actor=request.user, run=self.get_object())
+        return Response(self.get_serializer(self.get_queryset().get(pk=copy.pk)).data, status=201)
+
+    @extend_schema(request=None, responses=LectureNoteSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def explanation(self, request, pk=None):
+        """Each lecture's soft penalties (cost and reasons) and the hard constraints it breaks."""
+        from .timetable_explain import explain_run
+
+        run = self.get_object()
+        notes = explain_run(run).notes()
+        rows = [
+            {"entry": pk, "cost": note.cost, "penalties": note.penalties, "problems": note.problems}
+            for pk, note in sorted(notes.items())
+        ]
+        return Response(LectureNoteSerializer(rows, many=True).data)
+
 
 class TimetableEntrySerializer(serializers.ModelSerializer):
     course_code = serializers.CharField(source="course.code", read_only=True)
@@ -576,6 +610,19 @@ class TimetableEntryViewSet(ReadOnlyScopedViewSet):
     selector = staticmethod(selectors.timetable_entry_list)
     filterset_class = TimetableEntryFilterSet
     ordering_fields = ["day_of_week", "period", "id"]
+
+    @extend_schema(request=TimetableMoveSerializer, responses=TimetableEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """
+        Move a lecture of a draft to another day, period or room. A move that would break a hard
+        constraint is refused (400) with the exact reasons; otherwise the run's cost is scored again.
+        """
+        entry = self.get_object()
+        data = TimetableMoveSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        services.timetable_entry_move(actor=request.user, entry=entry, **data.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=entry.pk)).data)
 
 
 def register(router) -> None:

@@ -227,3 +227,47 @@ def test_grid_explains_penalties_in_a_fixed_number_of_queries(world, tiny, draft
         TimetableEntry.objects.create(run=draft, course=course, room=room, day_of_week=0, period=2 + i)
     big, _ = _grid_queries(admin, draft, room)
     assert big == small
+
+
+# --- API ------------------------------------------------------------------------------------------
+
+
+def test_api_moves_a_lecture_and_explains_refusals(world, draft, api):
+    entry = _entry(draft, "A1", 0, 1)
+    url = reverse("timetableentry-move", args=[entry.pk])
+    admin = api(world.park_admin)
+    refused = admin.post(url, {"day_of_week": 1, "period": 1, "room": _room(world, "102").pk}, format="json")
+    assert refused.status_code == 400 and "already has a lecture at that time" in str(refused.json())
+    bad = admin.post(url, {"day_of_week": 0, "period": 0, "room": _room(world, "102").pk}, format="json")
+    assert bad.status_code == 400 and "period" in bad.json()
+    foreign = make_room(world, "X1", park=world.other_park)
+    assert admin.post(url, {"day_of_week": 0, "period": 2, "room": foreign.pk}, format="json").status_code == 400
+    entry.refresh_from_db()
+    assert (entry.day_of_week, entry.period) == (0, 1)
+    done = admin.post(url, {"day_of_week": 0, "period": 2, "room": _room(world, "102").pk}, format="json")
+    assert done.status_code == 200 and (done.json()["day_of_week"], done.json()["period"]) == (0, 2)
+    draft.refresh_from_db()
+    notes = admin.get(reverse("timetablerun-explanation", args=[draft.pk])).json()
+    assert sum(n["cost"] for n in notes) == draft.soft_cost and {n["entry"] for n in notes} >= {entry.pk}
+
+
+@pytest.mark.parametrize(("persona", "status"), [("committee", 403), ("student_a", 404), ("other_admin", 404)])
+def test_api_refuses_moves_and_copies_by_others(world, draft, api, persona, status):
+    entry = _entry(draft, "A1", 0, 1)
+    client = api(world.users[persona])
+    move = client.post(
+        reverse("timetableentry-move", args=[entry.pk]),
+        {"day_of_week": 0, "period": 2, "room": _room(world, "102").pk},
+        format="json",
+    )
+    assert move.status_code == status
+    assert client.post(reverse("timetablerun-copy", args=[draft.pk])).status_code == status
+    entry.refresh_from_db()
+    assert (entry.day_of_week, entry.period) == (0, 1) and TimetableRun.objects.count() == 1
+
+
+def test_api_copies_a_timetable(world, draft, api):
+    response = api(world.coordinator).post(reverse("timetablerun-copy", args=[draft.pk]))
+    assert response.status_code == 201
+    copy = TimetableRun.objects.get(pk=response.json()["id"])
+    assert copy.status == TimetableStatus.DRAFT and copy.entries.count() == len(PLACEMENTS)
