@@ -112,7 +112,8 @@ def import_start_page(request, kind: str):
         "kind": kind,
         "kind_label": importers.ImportKind(kind).label,
         "columns": _columns(importer),
-        "may_export": exporters.may_export(request.user),
+        # Not every kind of import has an export (rooms, courses, enrolments have none).
+        "may_export": kind in exporters.EXPORTS and exporters.may_export(request.user),
     }
     return render(request, "core/io/import_start.html", context, status=status)
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from iepark.core.api.attachments import AttachmentsActionMixin
@@ -14,6 +18,7 @@ from iepark.core.api.serializers import ScopedRelatedField
 from iepark.core.models import Major, Organisation, Park, Student, Teacher
 
 from . import selectors, services
+from . import timetable_exports as exports
 from .choices import AgreementScope
 from .filtersets import (
     AgreementFilterSet,
@@ -625,6 +630,134 @@ class TimetableEntryViewSet(ReadOnlyScopedViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=entry.pk)).data)
 
 
+# --- everyone's own timetable ---------------------------------------------------------------------------
+
+
+def _lecture_row(entry: TimetableEntry, day=None, start=None, end=None) -> dict:
+    row = {
+        "id": entry.pk,
+        "run": entry.run_id,
+        "term": entry.run.term_id,
+        "course": entry.course_id,
+        "course_code": entry.course.code,
+        "course_name": entry.course.display_name,
+        "room": entry.room_id,
+        "room_name": str(entry.room),
+        "teachers": [{"id": t.pk, "name": t.person.name} for t in entry.course.teachers.all()],
+        "cohorts": [{"id": c.pk, "name": c.name} for c in entry.course.cohorts.all()],
+        "day_of_week": entry.day_of_week,
+        "period": entry.period,
+    }
+    if day is not None:
+        row.update({"date": day.isoformat(), "start": start.isoformat(), "end": end.isoformat()})
+    else:
+        start_time, end_time = entry.run.term.period_span(entry.period)
+        row.update(
+            {
+                "start_time": start_time.strftime("%H:%M"),
+                "end_time": end_time.strftime("%H:%M"),
+                "dates": [lec.date.isoformat() for lec in exports.lectures([entry])],
+            }
+        )
+    return row
+
+
+MY_TIMETABLE_SUBJECTS = [
+    OpenApiParameter("cohort", OpenApiTypes.INT, description=_("A cohort's timetable instead of the user's own.")),
+    OpenApiParameter("teacher", OpenApiTypes.INT, description=_("A teacher's timetable instead of the user's own.")),
+    OpenApiParameter("room", OpenApiTypes.INT, description=_("A room's timetable instead of the user's own.")),
+]
+
+
+class MyTimetableViewSet(viewsets.ViewSet):
+    """
+    The user's published timetable: one teaching week of dated lectures (``GET my-timetable/``) and one
+    weekly lecture with all its dates (``GET my-timetable/<entry id>/``).
+
+    Query: ``term`` (a term with a published timetable; default the current one), ``week`` (teaching
+    week, default this week), and optionally one of ``cohort``, ``teacher`` or ``room`` for the timetable
+    of a cohort, teacher or room the user may see (default: the user's own, as teacher or student).
+    Only the lectures the user may see are listed; drafts never.
+    """
+
+    def _subject(self, request):
+        given = [k for k in exports.SUBJECT_KINDS if request.query_params.get(k)]
+        if len(given) > 1:
+            raise ValidationError({given[1]: [_("Give one of cohort, teacher or room.")]})
+        if not given:
+            return exports.subject_for(request.user)
+        kind = given[0]
+        try:
+            return exports.subject_for(request.user, kind, request.query_params[kind])
+        except Http404:
+            raise ValidationError({kind: [_("Unknown or not visible to you.")]}) from None
+
+    @extend_schema(
+        operation_id="my_timetable_list",
+        parameters=[
+            OpenApiParameter("term", OpenApiTypes.INT, description=_("A term with a published timetable.")),
+            OpenApiParameter("week", OpenApiTypes.INT, description=_("The teaching week (from 1).")),
+            *MY_TIMETABLE_SUBJECTS,
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def list(self, request):
+        subject = self._subject(request)
+        today = timezone.localdate()
+        terms = exports.published_terms(request.user)
+        term = exports.current_term(terms, today)
+        if request.query_params.get("term"):
+            term = next((t for t in terms if str(t.pk) == request.query_params["term"]), None)
+            if term is None:
+                raise ValidationError({"term": [_("No published timetable of this term is visible to you.")]})
+        if term is None:
+            return Response({"term": None, "week": None, "results": []})
+        week = exports.default_week(term, today)
+        if request.query_params.get("week"):
+            try:
+                week = int(request.query_params["week"])
+            except ValueError:
+                week = 0
+            if not 1 <= week <= term.teaching_weeks:
+                raise ValidationError(
+                    {"week": [_("Give a teaching week from 1 to %(weeks)s.") % {"weeks": term.teaching_weeks}]}
+                )
+        entries = exports.published_entries(request.user, subject, term=term)
+        view = exports.week_view(term, entries, week, today)
+        results = [
+            _lecture_row(lec.entry, lec.date, lec.start, lec.end) for day in view["days"] for lec in day.lectures
+        ]
+        return Response(
+            {
+                "subject": {"kind": subject.kind, "id": subject.pk, "name": str(subject.label)},
+                "term": {"id": term.pk, "name": term.name, "start_date": term.start_date, "end_date": term.end_date},
+                "week": view["week"],
+                "weeks": view["weeks"],
+                "days": [
+                    {"date": d.date.isoformat(), "day_of_week": i, "holiday": d.is_holiday, "in_term": d.in_term}
+                    for i, d in enumerate(view["days"])
+                ],
+                "time_zone": exports.park_zone().key,
+                "results": results,
+            }
+        )
+
+    @extend_schema(
+        operation_id="my_timetable_retrieve",
+        parameters=[
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("A timetable entry.")),
+            *MY_TIMETABLE_SUBJECTS,
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def retrieve(self, request, pk=None):
+        subject = self._subject(request)
+        entries = exports.published_entries(request.user, subject, pk=pk)
+        if not entries:
+            raise Http404
+        return Response(_lecture_row(entries[0]))
+
+
 def register(router) -> None:
     """Register this app's viewsets on the API router."""
     router.register("agreements", AgreementViewSet, basename="cooperationagreement")
@@ -638,3 +771,4 @@ def register(router) -> None:
     router.register("teacher-unavailability", TeacherUnavailabilityViewSet, basename="teacherunavailability")
     router.register("timetable-runs", TimetableRunViewSet, basename="timetablerun")
     router.register("timetable-entries", TimetableEntryViewSet, basename="timetableentry")
+    router.register("my-timetable", MyTimetableViewSet, basename="mytimetable")

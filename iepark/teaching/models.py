@@ -273,7 +273,14 @@ def parse_period_span(text: str) -> tuple[datetime.time, datetime.time]:
     start, sep, end = text.strip().partition("-")
     if not sep:
         raise ValueError(text)
-    return datetime.time.fromisoformat(start.strip()), datetime.time.fromisoformat(end.strip())
+
+    def clock(value: str) -> datetime.time:
+        hours, colon, minutes = value.strip().partition(":")
+        if not colon or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+            raise ValueError(value)
+        return datetime.time(int(hours), int(minutes))
+
+    return clock(start), clock(end)
 
 
 def default_period_spans(count: int) -> list[tuple[datetime.time, datetime.time]]:
@@ -807,3 +814,37 @@ class TimetableEntry(models.Model):
 
     def audit_owner(self) -> tuple[int | None, int | None]:
         return self.run.term.park_id, self.course.college_id
+
+
+# --- calendar feeds ---------------------------------------------------------------------------------
+
+
+class TimetableFeedToken(models.Model):
+    """A user's secret calendar feed address (``/timetable-feed/<token>.ics``); regenerating it revokes the old one.
+
+    The token is ``HMAC(SECRET_KEY, nonce)``: the row keeps the nonce (to show the user their address
+    again) and the token's SHA-256 (to find the row from an address). The database alone does not
+    reveal any address.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="timetable_feed_token",
+        verbose_name=_("user"),
+    )
+    nonce = models.CharField(_("nonce"), max_length=64, editable=False)
+    key_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    renewed_at = models.DateTimeField(_("renewed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+    def __str__(self) -> str:
+        return _("Calendar feed of %(user)s") % {"user": self.user}
+
+    def audit_owner(self) -> tuple[int | None, int | None]:
+        person = getattr(self.user, "person", None)
+        return (getattr(person, "park_id", None), None)

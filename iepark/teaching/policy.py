@@ -15,6 +15,11 @@ Access rules of teaching, registered in the one policy (``iepark.core.policy``).
   current cohorts. Teachers' unavailable times: the teacher and their college's administrators.
 - **Terms, rooms and room features**: everybody in the park sees them; the teaching
   administrators keep them.
+- **Timetables**: runs and their entries are the teaching administrators' (the committee
+  reads them). The entries of a term's **published** run are also seen by the parties of each
+  course: its teachers, the students currently in a cohort taking it, the administrators and
+  student managers of the colleges whose cohorts take it (or which organise it), and the HR of
+  an enterprise sponsoring an order class taking it. A calendar feed token is its user's own.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from iepark.core.choices import Role
 from iepark.core.models import Organisation
 from iepark.core.policy import NOTHING, Action, Actor, _in_orgs, _in_parks, add_rule, extend_rule, rule
 
+from .choices import TimetableStatus
 from .models import (
     Cohort,
     CooperationAgreement,
@@ -37,6 +43,7 @@ from .models import (
     TeacherUnavailability,
     Term,
     TimetableEntry,
+    TimetableFeedToken,
     TimetableRun,
 )
 
@@ -256,6 +263,42 @@ def timetable_run_add(actor: Actor, instance: TimetableRun | None) -> bool:
 
 @rule(TimetableEntry)
 def timetable_entry_scope(actor: Actor, action: Action) -> Q:
+    """Runs' entries: the teaching administrators and the committee; the **published** run's also its parties.
+
+    A published entry is seen by the course's teachers, the students currently enrolled in a cohort
+    taking the course, the administrators and student managers of the colleges whose cohorts take it
+    (or which organise it), and the HR of the enterprises sponsoring an order class taking it.
+    Drafts and other runs stay with the teaching administrators and the committee.
+    """
     if action != Action.VIEW:
         return NOTHING  # entries are written by the run only
-    return _park_wide(actor, action, "run__term__park")
+    q = _park_wide(actor, action, "run__term__park")
+    courses = Q()
+    orgs = actor.orgs(COLLEGE_READER_ROLES)
+    if orgs:
+        courses |= Q(college__in=orgs) | Q(cohorts__college__in=orgs)
+    sponsors = actor.orgs({Role.ENTERPRISE_HR})
+    if sponsors:
+        courses |= Q(cohorts__sponsor__in=sponsors)
+    if actor.person_id:
+        courses |= Q(teachers__person_id=actor.person_id)
+        courses |= Q(
+            cohorts__enrolments__student__person_id=actor.person_id, cohorts__enrolments__end_date__isnull=True
+        )
+    if courses:
+        published = Course.objects.filter(courses).values("pk")
+        q |= Q(run__status=TimetableStatus.PUBLISHED, course__in=published)
+    return q
+
+
+@rule(TimetableFeedToken)
+def timetable_feed_token_scope(actor: Actor, action: Action) -> Q:
+    """A calendar feed token is its user's only (they see and regenerate it)."""
+    if not actor.is_authenticated:
+        return NOTHING
+    return Q(user_id=actor.user.pk)
+
+
+@add_rule(TimetableFeedToken)
+def timetable_feed_token_add(actor: Actor, instance: TimetableFeedToken | None) -> bool:
+    return actor.is_authenticated and (instance is None or instance.user_id == actor.user.pk)

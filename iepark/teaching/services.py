@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -748,9 +749,31 @@ def timetable_publish(*, actor: Any, run: TimetableRun) -> TimetableRun:
             )
         for previous in TimetableRun.objects.filter(term_id=run.term_id, status=TimetableStatus.PUBLISHED):
             audited_update(actor=actor, instance=previous, data={"status": TimetableStatus.DRAFT, "published_at": None})
-        return audited_update(
+        run = audited_update(
             actor=actor, instance=run, data={"status": TimetableStatus.PUBLISHED, "published_at": timezone.now()}
         )
+        _notify_timetable_published(run)
+    return run
+
+
+def _notify_timetable_published(run: TimetableRun) -> None:
+    """Tell the teachers and the current students of the run's courses that their timetable is out."""
+    from django.contrib.auth import get_user_model
+
+    from iepark.careers.notifications import notify
+
+    from .notifications import TIMETABLE_PUBLISHED
+
+    courses = TimetableEntry.objects.filter(run=run).values("course_id")
+    users = get_user_model().objects.filter(
+        Q(person__teacher__teaching_courses__in=courses)
+        | Q(
+            person__student__enrolments__cohort__courses__in=courses,
+            person__student__enrolments__end_date__isnull=True,
+        ),
+        is_active=True,
+    ).distinct()
+    notify(users, TIMETABLE_PUBLISHED, {"term": str(run.term)}, reverse("my_timetable"))
 
 
 def _timetable_rescore(actor: Any, run: TimetableRun) -> TimetableRun:

@@ -4,7 +4,7 @@ from django.urls import path
 
 from iepark.core.generic_views import object_urlpatterns_from
 
-from . import timetable_views, views
+from . import my_timetable_views, timetable_views, views
 from .models import (
     Cohort,
     CooperationAgreement,
@@ -19,6 +19,21 @@ from .models import (
 )
 
 urlpatterns = [
+    path("my/timetable/", my_timetable_views.my_timetable, name="my_timetable"),
+    path("my/timetable.ics", my_timetable_views.my_timetable_ics, name="my_timetable_ics"),
+    path("my/timetable.xlsx", my_timetable_views.my_timetable_xlsx, name="my_timetable_xlsx"),
+    path("my/timetable/feed/", my_timetable_views.my_timetable_feed_regenerate, name="my_timetable_feed"),
+    path("timetable/<str:kind>/<int:pk>/", my_timetable_views.subject_timetable, name="subject_timetable"),
+    path("timetable/<str:kind>/<int:pk>.ics", my_timetable_views.subject_timetable_ics, name="subject_timetable_ics"),
+    path(
+        "timetable/<str:kind>/<int:pk>.xlsx", my_timetable_views.subject_timetable_xlsx, name="subject_timetable_xlsx"
+    ),
+    path("timetable-feed/<str:token>.ics", my_timetable_views.timetable_feed, name="timetable_feed"),
+    path(
+        "timetable-feed/<str:token>/<str:kind>/<int:pk>.ics",
+        my_timetable_views.timetable_feed_subject,
+        name="timetable_feed_subject",
+    ),
     path("agreements/<int:pk>/sign/", views.agreement_sign, name="agreement_sign"),
     path("agreements/<int:pk>/activate/", views.agreement_activate, name="agreement_activate"),
     path("agreements/<int:pk>/terminate/", views.agreement_terminate, name="agreement_terminate"),

@@ -91,6 +91,11 @@ def sees_unavailability(actor: Actor) -> bool:
     return bool(actor.parks(TEACHING_READ_ROLES) or actor.orgs(COLLEGE_MANAGER_ROLES | {Role.TEACHER}))
 
 
+def has_own_timetable(actor: Actor) -> bool:
+    """Students and teachers have a timetable of their own (``/my/timetable/``)."""
+    return bool(actor.orgs({Role.STUDENT, Role.TEACHER}))
+
+
 generic.register_menu_items(
     "teaching",
     gettext_lazy("Teaching"),
@@ -106,6 +111,7 @@ generic.register_menu_items(
         generic.MenuItem(gettext_lazy("Courses"), "course_list", "journal-bookmark", sees_cohorts, Course),
         generic.MenuItem(gettext_lazy("Terms"), "term_list", "calendar3", is_park_member, Term),
         generic.MenuItem(gettext_lazy("Timetables"), "timetablerun_list", "grid-3x3", sees_timetable_runs),
+        generic.MenuItem(gettext_lazy("My timetable"), "my_timetable", "calendar-week", has_own_timetable),
         generic.MenuItem(gettext_lazy("Rooms and venues"), "room_list", "door-open", is_park_member, Room),
         generic.MenuItem(gettext_lazy("Room features"), "roomfeature_list", "tools", is_park_member, RoomFeature),
         generic.MenuItem(
@@ -331,6 +337,7 @@ class RoomMixin:
 
 
 class RoomListView(RoomMixin, generic.ObjectListView):
+    import_kind = "rooms"
     filterset_class = RoomFilterSet
     filter_fields = ("q", "room_kind", "feature", "min_capacity")
     table_class = tables.RoomTable
@@ -464,6 +471,14 @@ class TermDetailView(TermMixin, generic.ObjectDetailView):
             label=gettext_lazy("Holidays"),
             render=lambda t: format_html("{}", ", ".join(t.holidays or [])) or core_tables.EMPTY,
         ),
+        core_tables.TemplateColumn(
+            "period_times",
+            label=gettext_lazy("Period times"),
+            render=lambda t: format_html(
+                "{}",
+                " · ".join(f"{n}: {a:%H:%M}–{b:%H:%M}" for n, (a, b) in enumerate(t.period_spans(), start=1)),
+            ),
+        ),
         core_tables.Column("park"),
     ]
 
@@ -596,6 +611,7 @@ class EnrolmentMixin:
 
 
 class EnrolmentListView(EnrolmentMixin, generic.ObjectListView):
+    import_kind = "enrolments"
     filterset_class = EnrolmentFilterSet
     filter_fields = ("q", "cohort", "current")
     table_class = tables.EnrolmentTable
@@ -654,6 +670,7 @@ class CourseMixin:
 
 
 class CourseListView(CourseMixin, generic.ObjectListView):
+    import_kind = "courses"
     filterset_class = CourseFilterSet
     filter_fields = ("q", "term", "course_type", "cohort", "teacher")
     table_class = tables.CourseTable

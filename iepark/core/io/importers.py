@@ -50,6 +50,11 @@ class ImportKind(models.TextChoices):
     ORGANISATIONS = "organisations", gettext_lazy("Organisations")
     PEOPLE = "people", gettext_lazy("People")
     STUDENTS = "students", gettext_lazy("Students")
+    # Kinds whose importers other apps register with ``register_importer`` (the URLs list every kind;
+    # a kind whose app is not installed answers 404).
+    ROOMS = "rooms", gettext_lazy("Rooms and venues")
+    COURSES = "courses", gettext_lazy("Courses")
+    ENROLMENTS = "enrolments", gettext_lazy("Enrolments")
 
 
 class ImportFileError(Exception):
@@ -892,6 +897,14 @@ IMPORTERS: dict[str, type[Importer]] = {
     ImportKind.PEOPLE: PeopleImporter,
     ImportKind.STUDENTS: StudentImporter,
 }
+
+
+def register_importer(importer: type[Importer]) -> type[Importer]:
+    """Add an app's importer of one of the ``ImportKind`` kinds (called from the app's ``ready()``)."""
+    if importer.kind not in ImportKind.values:
+        raise ValueError(f"{importer.kind!r} is not an ImportKind")
+    IMPORTERS[importer.kind] = importer
+    return importer
 
 
 def importer_class(kind: str) -> type[Importer]:
