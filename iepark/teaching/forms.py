@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from iepark.core import selectors as core_selectors
 from iepark.core.attachments import AttachmentsField
@@ -182,7 +183,7 @@ class TermForm(ServiceModelForm):
 
 class CohortForm(ServiceModelForm):
     fieldsets = [
-        (_("Cohort"), ["college", "major", "name", "intake_year", "cohort_type", "is_active"]),
+        (pgettext_lazy("teaching", "Cohort"), ["college", "major", "name", "intake_year", "cohort_type", "is_active"]),
         (_("Order or agreement class"), ["agreement", "sponsor", "seats", "hiring_commitment", "hiring_terms"]),
     ]
 

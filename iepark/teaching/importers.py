@@ -21,7 +21,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from iepark.core import policy
 from iepark.core import selectors as core_selectors
@@ -560,7 +560,7 @@ class CourseImporter(Importer):
 ENROLMENT_COLUMNS = (
     Column(
         "cohort",
-        gettext_lazy("Cohort"),
+        pgettext_lazy("teaching", "Cohort"),
         "班级",
         ("班级名称", "所在班级"),
         required=True,

@@ -431,9 +431,7 @@ class Term(models.Model):
                 elif any(start >= end for start, end in spans) or any(
                     spans[i][1] > spans[i + 1][0] for i in range(len(spans) - 1)
                 ):
-                    errors["period_times"] = _(
-                        "Each period must end after it starts and before the next one starts."
-                    )
+                    errors["period_times"] = _("Each period must end after it starts and before the next one starts.")
                 else:
                     self.period_times = [f"{a:%H:%M}-{b:%H:%M}" for a, b in spans]
         if errors:

@@ -765,14 +765,18 @@ def _notify_timetable_published(run: TimetableRun) -> None:
     from .notifications import TIMETABLE_PUBLISHED
 
     courses = TimetableEntry.objects.filter(run=run).values("course_id")
-    users = get_user_model().objects.filter(
-        Q(person__teacher__teaching_courses__in=courses)
-        | Q(
-            person__student__enrolments__cohort__courses__in=courses,
-            person__student__enrolments__end_date__isnull=True,
-        ),
-        is_active=True,
-    ).distinct()
+    users = (
+        get_user_model()
+        .objects.filter(
+            Q(person__teacher__teaching_courses__in=courses)
+            | Q(
+                person__student__enrolments__cohort__courses__in=courses,
+                person__student__enrolments__end_date__isnull=True,
+            ),
+            is_active=True,
+        )
+        .distinct()
+    )
     notify(users, TIMETABLE_PUBLISHED, {"term": str(run.term)}, reverse("my_timetable"))
 
 
@@ -856,7 +860,9 @@ def timetable_copy(*, actor: Any, run: TimetableRun) -> TimetableRun:
         audited_bulk_create(
             actor=actor,
             instances=[
-                TimetableEntry(run=copy, course_id=e.course_id, room_id=e.room_id, day_of_week=e.day_of_week, period=e.period)
+                TimetableEntry(
+                    run=copy, course_id=e.course_id, room_id=e.room_id, day_of_week=e.day_of_week, period=e.period
+                )
                 for e in TimetableEntry.objects.filter(run=run)
             ],
         )

@@ -34,6 +34,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from iepark.core import audit, policy
 from iepark.core.choices import AuditAction
@@ -385,7 +386,9 @@ def timetable_workbook(term: Term, entries: Sequence[TimetableEntry], *, title: 
     grid.append(
         [_("%(term)s, %(start)s to %(end)s") % {"term": term.name, "start": term.start_date, "end": term.end_date}]
     )
-    grid.append([_("Period"), _("Time"), *[str(DayOfWeek(d).label) for d in range(term.days_per_week)]])
+    grid.append(
+        [pgettext("timetable", "Period"), _("Time"), *[str(DayOfWeek(d).label) for d in range(term.days_per_week)]]
+    )
     header = grid.max_row
     for cell in grid[header]:
         cell.font = Font(bold=True)
@@ -431,7 +434,7 @@ def timetable_workbook(term: Term, entries: Sequence[TimetableEntry], *, title: 
             _("Date"),
             _("Day"),
             _("Week"),
-            _("Period"),
+            pgettext("timetable", "Period"),
             _("Start"),
             _("End"),
             _("Course code"),

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from iepark.core import generic_views as generic
@@ -189,7 +190,7 @@ def timetable_grid(request, pk: int):
         {
             "run": run,
             "kind": kind,
-            "kinds": [("cohort", _("Cohort")), ("teacher", _("Teacher")), ("room", _("Room"))],
+            "kinds": [("cohort", pgettext("teaching", "Cohort")), ("teacher", _("Teacher")), ("room", _("Room"))],
             "choices": choices,
             "chosen": chosen,
             "days": days,

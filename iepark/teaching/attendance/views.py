@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from iepark.core import generic_views as generic
@@ -319,7 +319,7 @@ def rates_export(request):
     sheet(
         book.create_sheet(),
         _("By cohort"),
-        [_("Cohort"), _("College"), *counts],
+        [pgettext("teaching", "Cohort"), _("College"), *counts],
         context["by_cohort"],
         lambda r: [r["cohort__name"], r["cohort__college__name"]],
     )
