@@ -747,6 +747,7 @@ def timetable_publish(*, actor: Any, run: TimetableRun) -> TimetableRun:
             raise ValidationError(
                 {"status": _("This timetable breaks %(n)s hard constraints.") % {"n": run.hard_violations}}
             )
+        _refuse_booked_rooms(run)
         for previous in TimetableRun.objects.filter(term_id=run.term_id, status=TimetableStatus.PUBLISHED):
             audited_update(actor=actor, instance=previous, data={"status": TimetableStatus.DRAFT, "published_at": None})
         run = audited_update(
@@ -754,6 +755,40 @@ def timetable_publish(*, actor: Any, run: TimetableRun) -> TimetableRun:
         )
         _notify_timetable_published(run)
     return run
+
+
+def _refuse_booked_rooms(run: TimetableRun) -> None:
+    """
+    Refuse to publish ``run`` when a lecture would take a room an approved venue booking holds (from today).
+
+    The rooms' rows are locked first, as venue approvals lock them: an approval and a publication of
+    the same room run one after the other, and whichever comes second sees the first.
+    """
+    from .venues.selectors import timetable_clashes
+
+    rooms = TimetableEntry.objects.filter(run=run).values("room_id")
+    list(Room.objects.select_for_update().filter(pk__in=rooms).order_by("pk").values_list("pk", flat=True))
+    clashes = timetable_clashes(run, since=timezone.localdate())
+    if clashes:
+        raise ValidationError(
+            {
+                "status": [
+                    _(
+                        "Room %(room)s is booked on %(date)s %(time)s (%(booking)s), when %(course)s would be "
+                        "taught there: move the lecture, or have the booking cancelled first."
+                    )
+                    % {
+                        "room": entry.room,
+                        "date": booking.date.isoformat(),
+                        "time": booking.time_label,
+                        "booking": booking.reference,
+                        "course": entry.course.code,
+                    }
+                    for booking, entry in clashes[:20]
+                ]
+            },
+            code="room_booked",
+        )
 
 
 def _notify_timetable_published(run: TimetableRun) -> None:

@@ -20,13 +20,15 @@ from iepark.core.api.base import ReadOnlyScopedViewSet, ScopedViewSet
 from . import selectors, services
 from . import serializers as s
 from .filtersets import AttendanceRecordFilterSet, AttendanceSessionFilterSet, LeaveRequestFilterSet
-from .models import AttendanceRecord
 
 
 def _sessions_with_records(user, **kwargs):
+    # Only the records the user may see: a college's staff read a shared session's records of their own students.
     records = Prefetch(
         "records",
-        queryset=AttendanceRecord.objects.select_related("student__person").order_by("student__student_number", "pk"),
+        queryset=selectors.record_list(user=user)
+        .select_related("student__person")
+        .order_by("student__student_number", "pk"),
     )
     return selectors.session_list(user=user, **kwargs).prefetch_related(records)
 

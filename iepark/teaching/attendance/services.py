@@ -171,7 +171,7 @@ def attendance_take(
         audited_bulk_create(actor=actor, instances=new)
         audited_bulk_update(actor=actor, changes=changed)
         if changed and session.taken_by_id is None and user is not None:
-            AttendanceSession.objects.filter(pk=session.pk).update(taken_by=user)
+            audited_update(actor=actor, instance=session, data={"taken_by": user})
         AttendanceSession.objects.filter(pk=session.pk).update(updated_at=timezone.now())
     return session
 
@@ -263,8 +263,13 @@ def leave_request_create(
 
 
 def may_decide(user: Any, leave: LeaveRequest) -> bool:
-    """Whether ``user`` decides ``leave``: the student's home college's student managers and administrators."""
+    """Whether ``user`` decides ``leave``: the student's home college's student managers and administrators.
+
+    Never the student themself (a student who is also a student manager does not decide their own leave).
+    """
     actor = policy.actor_for(user)
+    if actor.person_id and leave.student.person_id == actor.person_id:
+        return False
     return actor.is_superuser or watches_college(actor, leave.student.college_id)
 
 

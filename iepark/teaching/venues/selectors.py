@@ -177,6 +177,43 @@ def conflicts(
     return [b for b in busy_slots([room_id], day, day, exclude_booking=exclude_booking) if b.overlaps(start, end)]
 
 
+def timetable_clashes(run: Any, *, since: datetime.date) -> list[tuple[VenueBooking, TimetableEntry]]:
+    """
+    Return the approved bookings from ``since`` that the lectures of ``run`` would overlap, with the lecture.
+
+    Publishing ``run`` must not double-book a room (``teaching.services.timetable_publish`` refuses it).
+    Three queries whatever the size: the run's term, its entries and the bookings of their rooms.
+    """
+    term = run.term
+    start = max(since, term.start_date)
+    entries = list(TimetableEntry.objects.filter(run=run).select_related("course", "room"))
+    if not entries or start > term.end_date:
+        return []
+    by_slot: dict[tuple[int, int], list[TimetableEntry]] = defaultdict(list)
+    for entry in entries:
+        by_slot[(entry.room_id, entry.day_of_week)].append(entry)
+    bookings = VenueBooking.objects.filter(
+        room_id__in={e.room_id for e in entries},
+        status=BookingStatus.APPROVED,
+        date__gte=start,
+        date__lte=term.end_date,
+    ).order_by("date", "start_time", "pk")
+    spans = term.period_spans()
+    dates: dict[int, set[datetime.date]] = {}
+    result = []
+    for booking in bookings:
+        day = booking.date.weekday()
+        for entry in by_slot.get((booking.room_id, day), ()):
+            if entry.period > len(spans):
+                continue
+            if day not in dates:
+                dates[day] = set(term.teaching_dates(day))
+            begin, finish = spans[entry.period - 1]
+            if booking.date in dates[day] and begin < booking.end_time and booking.start_time < finish:
+                result.append((booking, entry))
+    return result
+
+
 # --- lists ---------------------------------------------------------------------------------------------
 
 

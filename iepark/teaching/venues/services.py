@@ -136,7 +136,7 @@ def _lock_room(room: Room) -> Room:
 
 
 def _locked(booking: VenueBooking) -> VenueBooking:
-    return VenueBooking.objects.select_for_update().get(pk=booking.pk)
+    return VenueBooking.objects.select_for_update(of=("self",)).select_related("room").get(pk=booking.pk)
 
 
 def booking_request(
@@ -252,10 +252,12 @@ def _require_approver(actor: Any, booking: VenueBooking) -> Actor:
 
 def booking_approve(*, actor: Any, booking: VenueBooking, note: str = "") -> VenueBooking:
     """Approve a pending request (an approver of the room) if its time is still free, under the room's lock."""
-    actor_ = _require_approver(actor, booking)
+    _require_approver(actor, booking)
     with transaction.atomic():
-        room = _lock_room(booking.room)
+        # The booking as it is now (its requester may have moved it to another room), then its room's lock.
         booking = _locked(booking)
+        actor_ = _require_approver(actor, booking)
+        room = _lock_room(booking.room)
         if booking.status != BookingStatus.PENDING:
             raise ValidationError({"status": _("Only a pending request can be approved.")})
         if booking.date < timezone.localdate():
@@ -285,6 +287,7 @@ def booking_reject(*, actor: Any, booking: VenueBooking, reason: str) -> VenueBo
         raise ValidationError({"reason": _("Give the reason of the rejection.")})
     with transaction.atomic():
         booking = _locked(booking)
+        actor_ = _require_approver(actor, booking)  # of the room the request has now
         if booking.status != BookingStatus.PENDING:
             raise ValidationError({"status": _("Only a pending request can be rejected.")})
         audited_update(
@@ -330,6 +333,9 @@ def booking_cancel(*, actor: Any, booking: VenueBooking, reason: str = "") -> Ve
     reason = (reason or "").strip()
     with transaction.atomic():
         booking = _locked(booking)
+        is_approver = may_approve(actor_, booking.room)  # of the room the booking has now
+        if not (is_requester or is_approver):
+            raise PermissionDenied
         if booking.status not in (BookingStatus.PENDING, BookingStatus.APPROVED):
             raise ValidationError({"status": _("Only a pending or approved booking can be cancelled.")})
         if not is_requester and booking.status == BookingStatus.PENDING:

@@ -12,6 +12,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.utils import translation
 
 from iepark.core.choices import Role
 from iepark.core.models import Membership
@@ -32,7 +33,8 @@ def _race(calls) -> list[object]:
     def run(call) -> None:
         try:
             barrier.wait()
-            call()
+            with translation.override("en"):  # the active language is per thread: name messages in English
+                call()
             result: object = "ok"
         except BaseException as exc:  # noqa: BLE001 - reported to the main thread
             result = exc
