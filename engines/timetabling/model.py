@@ -1,8 +1,9 @@
 """Dataclasses of the curriculum-based course timetabling problem (ITC-2007 CB-CTT, UD2).
 
 The park extends the competition model with room kinds and features (a course that
-requires a kind or features may only be taught in a matching room) and with teacher
-unavailability. The ``.ctt`` format carries neither, so both default to empty.
+requires a kind or features may only be taught in a matching room), with further
+teachers per course, teacher unavailability and room unavailability. The ``.ctt``
+format carries none of these, so they default to empty.
 """
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ ROOM_STABILITY_WEIGHT = 1
 
 @dataclass(frozen=True)
 class Course:
-    """A course: ``lectures`` weekly lectures taught by ``teacher`` to ``students`` students."""
+    """A course: ``lectures`` weekly lectures taught by ``teacher`` to ``students`` students.
+
+    ``co_teachers`` are further teachers of the course (park extension): every one of
+    them conflicts with the other courses they teach, and their unavailability applies.
+    """
 
     name: str
     teacher: str
@@ -28,6 +33,12 @@ class Course:
     students: int
     required_kind: str = ""
     required_features: frozenset[str] = frozenset()
+    co_teachers: tuple[str, ...] = ()
+
+    @property
+    def teachers(self) -> tuple[str, ...]:
+        """Return ``teacher`` followed by the co-teachers, without repeats."""
+        return tuple(dict.fromkeys((self.teacher, *self.co_teachers)))
 
 
 @dataclass(frozen=True)
@@ -52,8 +63,9 @@ class Curriculum:
 class Instance:
     """A timetabling problem: courses, rooms, curricula and unavailable periods.
 
-    ``unavailability`` holds ``(course, day, period)`` triples and
-    ``teacher_unavailability`` holds ``(teacher, day, period)`` triples; both are hard.
+    ``unavailability`` holds ``(course, day, period)`` triples,
+    ``teacher_unavailability`` ``(teacher, day, period)`` triples and
+    ``room_unavailability`` ``(room, day, period)`` triples; all are hard.
     """
 
     name: str
@@ -64,6 +76,7 @@ class Instance:
     curricula: tuple[Curriculum, ...]
     unavailability: frozenset[tuple[str, int, int]] = frozenset()
     teacher_unavailability: frozenset[tuple[str, int, int]] = frozenset()
+    room_unavailability: frozenset[tuple[str, int, int]] = frozenset()
 
     @property
     def periods(self) -> int:
@@ -86,10 +99,14 @@ class Instance:
         return sum(course.lectures for course in self.courses)
 
     def is_available(self, course: Course, day: int, period: int) -> bool:
-        """Return whether ``course`` (and its teacher) may be taught at ``day``, ``period``."""
+        """Return whether ``course`` (and every one of its teachers) may be taught at ``day``, ``period``."""
         if (course.name, day, period) in self.unavailability:
             return False
-        return (course.teacher, day, period) not in self.teacher_unavailability
+        return all((teacher, day, period) not in self.teacher_unavailability for teacher in course.teachers)
+
+    def room_is_available(self, room_name: str, day: int, period: int) -> bool:
+        """Return whether the room named ``room_name`` may be used at ``day``, ``period``."""
+        return (room_name, day, period) not in self.room_unavailability
 
 
 def room_suits(course: Course, room: Room) -> bool:

@@ -48,11 +48,12 @@ def timetable_matrix(instance: Instance, solution: Solution) -> tuple[list[list[
 
 
 def conflicting_courses(instance: Instance) -> list[set[int]]:
-    """Return, per course, the other courses sharing its teacher or one of its curricula."""
+    """Return, per course, the other courses sharing one of its teachers or one of its curricula."""
     conflicts: list[set[int]] = [set() for _ in instance.courses]
     by_teacher: dict[str, list[int]] = {}
     for i, course in enumerate(instance.courses):
-        by_teacher.setdefault(course.teacher, []).append(i)
+        for teacher in course.teachers:
+            by_teacher.setdefault(teacher, []).append(i)
     groups = list(by_teacher.values())
     groups += [[instance.course_index[name] for name in q.courses] for q in instance.curricula]
     for group in groups:
@@ -75,7 +76,8 @@ def score(instance: Instance, solution: Solution) -> CostBreakdown:
         lectures += abs(course.lectures - len(used))
         for p in used:
             room = rooms[row[p]]
-            if not instance.is_available(course, p // ppd, p % ppd):
+            day, slot = p // ppd, p % ppd
+            if not (instance.is_available(course, day, slot) and instance.room_is_available(room.name, day, slot)):
                 availability += 1
             if not room_suits(course, room):
                 suitability += 1

@@ -3,9 +3,12 @@
 The search state keeps every lecture in its own (period, room) cell, so rooms are never
 double-booked and a course never has two lectures in one period; the remaining hard
 constraints (curriculum and teacher conflicts, unavailability, room suitability) are
-penalised with a large weight. Two moves are used: move a lecture to an empty cell, and
-swap the cells of two lectures. Every cost component is maintained incrementally, so a
-move costs a few dozen operations whatever the size of the instance.
+penalised. :class:`TimetableState` is the pure-Python incremental state used by the
+construction; the annealing runs in :mod:`engines.timetabling.kernel`, compiled with
+Numba, on flat arrays built from it: two neighbourhoods (MoveLecture, SwapLectures),
+incremental delta evaluation, geometric cooling with a fixed number of neighbours per
+temperature and a cut-off on accepted moves, the number of neighbours set so that the
+schedule ends with the budget.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
+from engines.timetabling import kernel
 from engines.timetabling.model import (
     ISOLATED_LECTURES_WEIGHT,
     MIN_WORKING_DAYS_WEIGHT,
@@ -29,7 +35,16 @@ from engines.timetabling.model import (
 )
 from engines.timetabling.score import conflicting_courses
 
+# Weight of a hard violation in the penalised objective of the construction.
 HARD_WEIGHT = 1000
+# Annealing defaults (see docs/timetabling.md, "The solver", for how they were chosen).
+INITIAL_TEMPERATURE = 10.0
+FINAL_TEMPERATURE = 0.2
+COOLING_RATE = 0.99
+ACCEPTED_RATIO = 0.03
+ANNEALING_HARD_WEIGHT = 20.0
+SWAP_RATE = 0.3
+SAME_ROOM_BIAS = 0.5
 
 ProgressCallback = Callable[[float, int, int], None]
 
@@ -67,6 +82,10 @@ class TimetableState:
         self.unavailable = [
             [0 if instance.is_available(course, p // self.ppd, p % self.ppd) else 1 for p in range(P)]
             for course in courses
+        ]
+        self.room_unavailable = [
+            [0 if instance.room_is_available(room.name, p // self.ppd, p % self.ppd) else 1 for p in range(P)]
+            for room in instance.rooms
         ]
         self.unsuitable = [[0 if room_suits(course, room) else 1 for room in instance.rooms] for course in courses]
         self.capacity_penalty = [
@@ -151,7 +170,7 @@ class TimetableState:
         self.unscheduled -= 1
         self.conflicts += (self.conflict_mask[c] & self.period_mask[period]).bit_count()
         self.period_mask[period] |= 1 << c
-        self.availability += self.unavailable[c][period]
+        self.availability += self.unavailable[c][period] | self.room_unavailable[room][period]
         self.suitability += self.unsuitable[c][room]
         self.capacity += self.capacity_penalty[c][room]
         k = c * self.n_days + period // self.ppd
@@ -180,7 +199,7 @@ class TimetableState:
         self.unscheduled += 1
         self.period_mask[period] &= ~(1 << c)
         self.conflicts -= (self.conflict_mask[c] & self.period_mask[period]).bit_count()
-        self.availability -= self.unavailable[c][period]
+        self.availability -= self.unavailable[c][period] | self.room_unavailable[room][period]
         self.suitability -= self.unsuitable[c][room]
         self.capacity -= self.capacity_penalty[c][room]
         k = c * self.n_days + period // self.ppd
@@ -315,7 +334,7 @@ class TimetableState:
                         if self.cell[p * R + r] != -1:
                             continue
                         key = (
-                            HARD_WEIGHT * (hard + self.unsuitable[c][r])
+                            HARD_WEIGHT * (hard + self.unsuitable[c][r] + self.room_unavailable[r][p])
                             + self.capacity_penalty[c][r]
                             + day_gain
                             + (0 if self.course_room_count[c * R + r] or self.course_rooms[c] == 0 else 1)
@@ -328,6 +347,105 @@ class TimetableState:
                     self.place(lec, *rng.choice(best))
 
 
+def _csr(rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``rows`` as a compressed pair (pointers, values) of int64 arrays."""
+    ptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum([len(row) for row in rows])
+    values = np.array([v for row in rows for v in row], dtype=np.int64)
+    return ptr, values
+
+
+def _flat(matrix: list[list[int]]) -> np.ndarray:
+    """Return a row-major int64 array of ``matrix``."""
+    return np.array([v for row in matrix for v in row], dtype=np.int64)
+
+
+def _kernel_arrays(state: TimetableState) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...], np.ndarray]:
+    """Return the kernel's static arrays, its empty state arrays and the (lecture, period, room) rows of ``state``.
+
+    The first call of :func:`kernel.anneal` puts those rows in place.
+    """
+    inst = state.instance
+    C, P, R, D = len(inst.courses), state.n_periods, state.n_rooms, state.n_days
+    L = len(state.lecture_course)
+    neighbours = [sorted(group) for group in conflicting_courses(inst)]
+    curricula = [[q * P for q in qs] for qs in state.curricula_of]
+    lectures_of: list[list[int]] = [[] for _ in range(C)]
+    for lec, c in enumerate(state.lecture_course):
+        lectures_of[c].append(lec)
+    period_allowed = [[0] * P for _ in range(C)]
+    room_allowed = [[0] * R for _ in range(C)]
+    for c in range(C):
+        for p in state.allowed_periods[c]:
+            period_allowed[c][p] = 1
+        for r in state.allowed_rooms[c]:
+            room_allowed[c][r] = 1
+    static = (
+        np.array([P, R, D, state.ppd, C], dtype=np.int64),
+        np.array(state.lecture_course, dtype=np.int64),
+        *_csr(neighbours),
+        _flat(state.unavailable),
+        _flat(state.room_unavailable),
+        _flat(state.unsuitable),
+        _flat(state.capacity_penalty),
+        np.array(state.min_days, dtype=np.int64),
+        *_csr(curricula),
+        *_csr(state.allowed_periods),
+        *_csr(state.allowed_rooms),
+        _flat(period_allowed),
+        _flat(room_allowed),
+        *_csr(lectures_of),
+        np.array([lec for lec, p in enumerate(state.period_of) if p >= 0], dtype=np.int64),
+    )
+    counters = np.zeros(kernel.N_COUNTERS, dtype=np.int64)
+    counters[kernel.UNSCHEDULED] = L
+    counters[kernel.MISSING_DAYS] = sum(state.min_days)
+    dynamic = (
+        np.full(L, -1, dtype=np.int64),
+        np.full(L, -1, dtype=np.int64),
+        np.full(P * R, -1, dtype=np.int64),
+        np.full(C * P, -1, dtype=np.int64),
+        np.zeros(C * D, dtype=np.int64),
+        np.zeros(C, dtype=np.int64),
+        np.zeros(C * R, dtype=np.int64),
+        np.zeros(C, dtype=np.int64),
+        np.zeros(len(inst.curricula) * P, dtype=np.int64),
+        counters,
+        np.full(L, -1, dtype=np.int64),
+        np.full(L, -1, dtype=np.int64),
+        np.zeros(kernel.N_COUNTERS, dtype=np.int64),
+    )
+    load = np.array(
+        [(lec, p, state.room_of[lec]) for lec, p in enumerate(state.period_of) if p >= 0], dtype=np.int64
+    ).reshape(-1, 3)
+    return static, dynamic, load
+
+
+def _breakdown(counters: np.ndarray) -> CostBreakdown:
+    """Return the kernel's ``counters`` in the scorer's terms."""
+    return CostBreakdown(
+        lectures=int(counters[kernel.UNSCHEDULED]),
+        conflicts=int(counters[kernel.CONFLICTS]),
+        availability=int(counters[kernel.AVAILABILITY]),
+        room_occupation=0,
+        room_suitability=int(counters[kernel.SUITABILITY]),
+        room_capacity=int(counters[kernel.CAPACITY]) * ROOM_CAPACITY_WEIGHT,
+        min_working_days=int(counters[kernel.MISSING_DAYS]) * MIN_WORKING_DAYS_WEIGHT,
+        isolated_lectures=int(counters[kernel.ISOLATED]) * ISOLATED_LECTURES_WEIGHT,
+        room_stability=int(counters[kernel.EXTRA_ROOMS]) * ROOM_STABILITY_WEIGHT,
+    )
+
+
+def _random_state(seed: int) -> int:
+    """Return a non-zero signed 64-bit xorshift state derived from ``seed`` (splitmix64)."""
+    z = (seed * 0x9E3779B97F4A7C15 + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    z ^= z >> 31
+    z = z or 1
+    return z - (1 << 64) if z >= 1 << 63 else z
+
+
 def solve(
     instance: Instance,
     *,
@@ -337,120 +455,123 @@ def solve(
     on_progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
     progress_interval: float = 0.25,
-    initial_temperature: float = 2.0,
-    final_temperature: float = 0.05,
-    same_room_bias: float = 0.5,
+    initial_temperature: float = INITIAL_TEMPERATURE,
+    final_temperature: float = FINAL_TEMPERATURE,
+    cooling_rate: float = COOLING_RATE,
+    accepted_ratio: float = ACCEPTED_RATIO,
+    hard_weight: float = ANNEALING_HARD_WEIGHT,
+    swap_rate: float = SWAP_RATE,
+    same_room_bias: float = SAME_ROOM_BIAS,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> SolveResult:
     """Return the best timetable found within ``seconds`` (and ``max_iterations``, if given).
 
+    A greedy construction is followed by simulated annealing on ``hard_weight`` × hard
+    violations + soft cost, cooled geometrically by ``cooling_rate`` from
+    ``initial_temperature`` to ``final_temperature``. The number of neighbours sampled per
+    temperature is set so that the schedule ends with the budget: the remaining iterations
+    (``max_iterations``, or the measured move rate × the remaining time) over the remaining
+    temperature levels; a level also ends once ``accepted_ratio`` of its neighbours were
+    accepted.
+
     The run is deterministic for a ``seed`` when it ends on ``max_iterations``: the
-    cooling schedule then follows the iteration count, not the clock. ``on_progress``
-    receives ``(elapsed, best_soft_cost, best_hard_violations)`` at most once per
-    ``progress_interval`` seconds and once at the end; ``should_stop`` is polled often
-    and ends the run early when it returns true.
+    schedule then follows the iteration count, not the clock. ``on_progress`` receives
+    ``(elapsed, best_soft_cost, best_hard_violations)`` at most once per
+    ``progress_interval`` seconds and once at the end; ``should_stop`` is polled between
+    chunks of at most about 0.05 s and ends the run early when it returns true.
+    ``clock`` measures the budget and the elapsed time: the wall clock by default,
+    ``time.process_time`` for CPU seconds (a benchmark on a shared machine).
     """
-    started = time.perf_counter()
-    rng = random.Random(seed)
+    started = clock()
     state = TimetableState(instance)
-    state.construct(rng)
+    state.construct(random.Random(seed))
+    static, dynamic, load = _kernel_arrays(state)
+    best_counters = dynamic[kernel.D_BEST_COUNTERS]
+    fparams = np.array(
+        [initial_temperature, cooling_rate, final_temperature, hard_weight, swap_rate, same_room_bias, 1.0],
+        dtype=np.float64,
+    )
+    iparams = np.zeros(6, dtype=np.int64)
+    iparams[kernel.I_RANDOM] = _random_state(seed)
+    log_cooling = math.log(cooling_rate)
+    kernel.anneal(static, dynamic, fparams, iparams, 0, load)  # put the construction's timetable in place
+    no_load = load[:0]
 
-    best_objective = state.objective()
-    best_periods, best_rooms = state.period_of[:], state.room_of[:]
-    best_cost = state.breakdown()
-    scheduled = [lec for lec, p in enumerate(state.period_of) if p >= 0]
-    iterations = 0
-    stopped_early = False
-    last_report = started
-    log_ratio = math.log(final_temperature / initial_temperature)
-    temperature = initial_temperature
-    lecture_course, allowed_rooms, allowed_periods = state.lecture_course, state.allowed_rooms, state.allowed_periods
-    # int(random() * n) instead of randrange(n): several times faster, equally seeded.
-    random_ = rng.random
-    n_scheduled = len(scheduled)
-    course_lectures: list[list[int]] = [[] for _ in instance.courses]
-    for lec in scheduled:
-        course_lectures[lecture_course[lec]].append(lec)
-    # Phase 1 descends on the hard violations alone, taking sideways moves, until none
-    # is left (or half the budget is spent); phase 2 anneals on the penalised objective
-    # from where phase 1 ended.
-    repairing = state.hard_violations() > 0
-    current = state.hard_violations() if repairing else best_objective
-    annealing_start_iteration, annealing_start_time = 0, 0.0
-    check_every = 128
-    limit = max_iterations if max_iterations is not None else math.inf
+    def set_neighbours(remaining_iterations: float) -> None:
+        temperature = fparams[kernel.F_TEMPERATURE]
+        levels = (
+            max(1.0, math.log(final_temperature / temperature) / log_cooling)
+            if temperature > final_temperature
+            else 1.0
+        )
+        neighbours = max(1, int(remaining_iterations / levels))
+        iparams[kernel.I_NEIGHBOURS] = neighbours
+        iparams[kernel.I_CUTOFF] = max(1, int(accepted_ratio * neighbours))
 
-    while scheduled and best_objective > 0 and iterations < limit:
-        if iterations % check_every == 0:
-            now = time.perf_counter()
-            elapsed = now - started
-            if elapsed >= seconds:
+    stopped_early = repairing = False
+    saved_temperature = initial_temperature
+    last_report = clock()
+    annealing_started = last_report
+    if on_progress is not None:
+        on_progress(last_report - started, soft_cost_of(best_counters), int(kernel.hard_violations(best_counters)))
+    while True:
+        iterations = int(iparams[kernel.I_ITERATIONS])
+        now = clock()
+        if now - started >= seconds:
+            break
+        if max_iterations is not None:
+            remaining = max_iterations - iterations
+            if remaining <= 0:
                 break
-            if should_stop is not None and should_stop():
-                stopped_early = True
-                break
-            if on_progress is not None and now - last_report >= progress_interval:
-                last_report = now
-                on_progress(elapsed, best_cost.soft_cost, best_cost.hard_violations)
-            if repairing and (iterations / limit if max_iterations is not None else elapsed / seconds) >= 0.5:
-                # Half the budget without reaching feasibility: anneal on the penalised
-                # objective instead, so the soft cost is not left to chance.
-                repairing = False
-                current = state.objective()
-                annealing_start_iteration, annealing_start_time = iterations, elapsed
-            if max_iterations is not None:
-                span = max(1, max_iterations - annealing_start_iteration)
-                fraction = (iterations - annealing_start_iteration) / span
+            set_neighbours(remaining)
+            size = min(remaining, 20_000)
+        else:
+            rate = iterations / (now - annealing_started) if iterations else 0.0
+            if rate:
+                set_neighbours(rate * (seconds - (now - started)))
+                size = max(1000, int(rate * min(0.05, seconds - (now - started))))
             else:
-                fraction = (elapsed - annealing_start_time) / max(1e-9, seconds - annealing_start_time)
-            temperature = initial_temperature * math.exp(log_ratio * min(1.0, fraction))
-        iterations += 1
-
-        lecture = scheduled[int(random_() * n_scheduled)]
-        course = lecture_course[lecture]
-        rooms, periods = allowed_rooms[course], allowed_periods[course]
-        period = periods[int(random_() * len(periods))]
-        if random_() < same_room_bias:
-            # Aim at the room of another lecture of the course: it keeps room stability in reach.
-            sibling = course_lectures[course]
-            room = state.room_of[sibling[int(random_() * len(sibling))]]
-            if room < 0:
-                continue
-        else:
-            room = rooms[int(random_() * len(rooms))]
-        if not state.can_move(lecture, period, room):
-            continue
-        undo = state.move(lecture, period, room)
-        if repairing:
-            candidate = state.hard_violations()
-            accepted = candidate <= current
-        else:
-            candidate = state.objective()
-            delta = candidate - current
-            accepted = delta <= 0 or random_() < math.exp(-delta / temperature)
-        if not accepted:
-            # Undo: the lecture goes back, and a swapped occupant follows it back.
-            lec, p, r = undo
-            state.move(lec, p, r)
-            continue
-        current = candidate
-        objective = state.objective() if repairing else current
-        if objective < best_objective:
-            best_objective = objective
-            best_periods, best_rooms = state.period_of[:], state.room_of[:]
-            best_cost = state.breakdown()
-        if repairing and current == 0:
+                set_neighbours(1e6 * seconds)
+                size = 1000
+        done = kernel.anneal(static, dynamic, fparams, iparams, size, no_load)
+        if done < size:  # the best cost is 0: nothing left to improve
+            break
+        fraction = (
+            iparams[kernel.I_ITERATIONS] / max_iterations
+            if max_iterations is not None
+            else (clock() - started) / seconds
+        )
+        if not repairing and kernel.hard_violations(best_counters) > 0 and 0.5 <= fraction < 0.9:
+            # Half the budget without a feasible timetable: search on the hard violations
+            # alone (sideways moves accepted) until there are none, then anneal on.
+            repairing, saved_temperature = True, fparams[kernel.F_TEMPERATURE]
+            fparams[kernel.F_SOFT_WEIGHT], fparams[kernel.F_HARD_WEIGHT] = 0.0, 1.0
+            fparams[kernel.F_TEMPERATURE] = final_temperature
+        elif repairing and (kernel.hard_violations(best_counters) == 0 or fraction >= 0.9):
             repairing = False
-            current = objective
-            annealing_start_iteration = iterations
-            annealing_start_time = time.perf_counter() - started
+            fparams[kernel.F_SOFT_WEIGHT], fparams[kernel.F_HARD_WEIGHT] = 1.0, hard_weight
+            fparams[kernel.F_TEMPERATURE] = saved_temperature
+        if should_stop is not None and should_stop():
+            stopped_early = True
+            break
+        now = clock()
+        if on_progress is not None and now - last_report >= progress_interval:
+            last_report = now
+            on_progress(now - started, soft_cost_of(best_counters), int(kernel.hard_violations(best_counters)))
 
-    elapsed = time.perf_counter() - started
+    elapsed = clock() - started
+    best_cost = _breakdown(best_counters)
     if on_progress is not None:
         on_progress(elapsed, best_cost.soft_cost, best_cost.hard_violations)
     return SolveResult(
-        solution=state.to_solution(best_periods, best_rooms),
+        solution=state.to_solution(dynamic[kernel.D_BEST_PERIOD_OF].tolist(), dynamic[kernel.D_BEST_ROOM_OF].tolist()),
         cost=best_cost,
-        iterations=iterations,
+        iterations=int(iparams[kernel.I_ITERATIONS]),
         elapsed=elapsed,
         stopped_early=stopped_early,
     )
+
+
+def soft_cost_of(counters: np.ndarray) -> int:
+    """Return the weighted soft cost of the kernel's ``counters``."""
+    return int(kernel.soft_cost(counters))

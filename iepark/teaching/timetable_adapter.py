@@ -3,20 +3,15 @@ Build an ``engines.timetabling`` instance from a term and map the engine's solut
 
 The mapping (see docs/teaching.md, "Mapping onto engines/timetabling"):
 
-- engine course ``C<pk>``: ``lectures_per_week``, ``min_working_days``, its first teacher
-  (by staff number) as the engine's teacher, the current enrolments of its cohorts as its
-  students, the required room kind and feature names;
+- engine course ``C<pk>``: ``lectures_per_week``, ``min_working_days``, its teachers (the
+  first by staff number as the engine's ``teacher``, the others as ``co_teachers``), the
+  current enrolments of its cohorts as its students, the required room kind and feature names;
 - engine room ``R<pk>``: the park's active rooms with capacity, kind and feature names;
-- curriculum ``Q<pk>``: each cohort taking courses in scope; and one curriculum
-  ``T<pk>`` per teacher who is a *second or further* teacher of some course in scope,
-  with all that teacher's courses, so their clashes stay hard conflicts (the engine
-  knows one teacher per course; the price is that such a curriculum also counts
-  isolated lectures);
-- teacher unavailability ``T<pk>`` from the term's rows (periods 1-based here, 0-based
-  in the engine); the other teachers' unavailable times become the course's own
-  unavailability.
-
-Room unavailability is not in the engine's model yet and is not passed.
+- curriculum ``Q<pk>``: each cohort taking courses in scope;
+- teacher unavailability ``T<pk>`` from the term's rows (periods 1-based here, 0-based in the
+  engine), which binds every course the teacher teaches;
+- room unavailability ``R<pk>`` from the rooms' rows that overlap the term's dates: a weekly
+  timetable cannot use a slot the room lacks in some week of the term.
 """
 
 from __future__ import annotations
@@ -30,7 +25,7 @@ from engines.timetabling import Assignment, Curriculum, Instance, Solution
 from engines.timetabling import Course as EngineCourse
 from engines.timetabling import Room as EngineRoom
 
-from .models import Course, Room, TeacherUnavailability, Term
+from .models import Cohort, Course, Room, RoomUnavailability, TeacherUnavailability, Term
 
 
 @dataclass(frozen=True)
@@ -54,8 +49,6 @@ def build_instance(term: Term, colleges: Iterable | None = None) -> TermInstance
         qs = qs.filter(college_id__in=college_ids)
     courses = list(qs.order_by("code", "pk"))
     cohort_ids = {c.pk for course in courses for c in course.cohorts.all()}
-    from .models import Cohort
-
     sizes = dict(
         Cohort.objects.filter(pk__in=cohort_ids)
         .annotate(n=Count("enrolments", filter=Q(enrolments__end_date__isnull=True)))
@@ -70,20 +63,18 @@ def build_instance(term: Term, colleges: Iterable | None = None) -> TermInstance
                 slots.add((row.day_of_week, period - 1))
 
     engine_courses, by_name = [], {}
-    course_unavailability: set[tuple[str, int, int]] = set()
     teacher_unavailability: set[tuple[str, int, int]] = set()
     cohort_courses: dict[int, list[str]] = {}
-    secondary: dict[int, list[str]] = {}
-    teacher_courses: dict[int, list[str]] = {}
     for course in courses:
         name = f"C{course.pk}"
         teachers = sorted(course.teachers.all(), key=lambda t: (t.staff_number, t.pk))
-        first = teachers[0] if teachers else None
+        keys = [_teacher_key(t.pk) for t in teachers] or [f"none-{name}"]
         students = sum(sizes.get(c.pk, 0) for c in course.cohorts.all())
         engine_courses.append(
             EngineCourse(
                 name=name,
-                teacher=_teacher_key(first.pk) if first else f"none-{name}",
+                teacher=keys[0],
+                co_teachers=tuple(keys[1:]),
                 lectures=course.lectures_per_week,
                 min_working_days=course.min_working_days,
                 students=students,
@@ -93,22 +84,11 @@ def build_instance(term: Term, colleges: Iterable | None = None) -> TermInstance
         )
         by_name[name] = course
         for teacher in teachers:
-            teacher_courses.setdefault(teacher.pk, []).append(name)
-        for teacher in teachers[1:]:
-            secondary.setdefault(teacher.pk, []).append(name)
-            course_unavailability.update((name, d, p) for d, p in unavailable.get(teacher.pk, ()))
+            teacher_unavailability.update((_teacher_key(teacher.pk), d, p) for d, p in unavailable.get(teacher.pk, ()))
         for cohort in course.cohorts.all():
             cohort_courses.setdefault(cohort.pk, []).append(name)
-    for course in engine_courses:
-        teacher_id = course.teacher[1:]
-        if course.teacher.startswith("T") and teacher_id.isdigit():
-            teacher_unavailability.update((course.teacher, d, p) for d, p in unavailable.get(int(teacher_id), ()))
 
     curricula = [Curriculum(name=f"Q{pk}", courses=tuple(names)) for pk, names in sorted(cohort_courses.items())]
-    for teacher_id in sorted(secondary):
-        names = teacher_courses[teacher_id]
-        if len(names) > 1:
-            curricula.append(Curriculum(name=_teacher_key(teacher_id), courses=tuple(names)))
 
     rooms = {
         f"R{room.pk}": room
@@ -123,6 +103,14 @@ def build_instance(term: Term, colleges: Iterable | None = None) -> TermInstance
         )
         for name, room in rooms.items()
     )
+    room_unavailability = {
+        (f"R{row.room_id}", row.day_of_week, period - 1)
+        for row in RoomUnavailability.objects.filter(room__park_id=term.park_id, room__is_active=True)
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=term.end_date))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=term.start_date))
+        for period in range(row.first_period, row.last_period + 1)
+        if row.day_of_week < term.days_per_week and period <= term.periods_per_day
+    }
     instance = Instance(
         name=f"term-{term.pk}",
         days=term.days_per_week,
@@ -130,8 +118,8 @@ def build_instance(term: Term, colleges: Iterable | None = None) -> TermInstance
         courses=tuple(engine_courses),
         rooms=engine_rooms,
         curricula=tuple(curricula),
-        unavailability=frozenset(course_unavailability),
         teacher_unavailability=frozenset(teacher_unavailability),
+        room_unavailability=frozenset(room_unavailability),
     )
     return TermInstance(instance=instance, courses=by_name, rooms=rooms)
 

@@ -21,7 +21,8 @@ NO_DATA = f"ITC-2007 data directory {DATA_DIR} is absent"
 
 @st.composite
 def instances(draw: st.DrawFn, park: bool = True) -> Instance:
-    """Draw a small random instance; with ``park``, also room kinds, features and teacher unavailability."""
+    """Draw a small random instance; with ``park``, also room kinds, features, co-teachers and
+    teacher and room unavailability."""
     days = draw(st.integers(1, 4))
     ppd = draw(st.integers(1, 4))
     n_rooms = draw(st.integers(1, 3))
@@ -45,6 +46,7 @@ def instances(draw: st.DrawFn, park: bool = True) -> Instance:
             students=draw(st.integers(1, 80)),
             required_kind=draw(st.sampled_from(kinds)) if park else "",
             required_features=frozenset(draw(st.sets(st.sampled_from(["projector"])))) if park else frozenset(),
+            co_teachers=tuple(draw(st.lists(st.sampled_from(["t0", "t1", "t2", "t3"]), max_size=2))) if park else (),
         )
         for i in range(n_courses)
     )
@@ -60,6 +62,11 @@ def instances(draw: st.DrawFn, park: bool = True) -> Instance:
         if park
         else frozenset()
     )
+    room_unavailability = (
+        frozenset((f"r{draw(st.integers(0, n_rooms - 1))}", d, p) for d, p in draw(st.lists(slots, max_size=4)))
+        if park
+        else frozenset()
+    )
     return Instance(
         name="random",
         days=days,
@@ -69,4 +76,5 @@ def instances(draw: st.DrawFn, park: bool = True) -> Instance:
         curricula=curricula,
         unavailability=unavailability,
         teacher_unavailability=teacher_unavailability,
+        room_unavailability=room_unavailability,
     )

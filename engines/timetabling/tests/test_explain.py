@@ -53,7 +53,7 @@ def stored_timetables(draw: st.DrawFn) -> tuple[Instance, Solution]:
     taken_rooms: set[tuple[str, int, int]] = set()
     assignments = []
     for course in instance.courses:
-        free = [s for s in slots]
+        free = list(slots)
         for _ in range(course.lectures):
             options = [(d, p, r.name) for d, p in free for r in instance.rooms if (r.name, d, p) not in taken_rooms]
             if not options:

@@ -6,7 +6,7 @@ import pytest
 
 from engines.timetabling.ctt import read_instance, read_solution
 from engines.timetabling.model import Assignment, Course, Curriculum, Instance, Room, Solution
-from engines.timetabling.score import score
+from engines.timetabling.score import conflicting_courses, score
 from engines.timetabling.tests.strategies import BEST_KNOWN, DATA_DIR, INSTANCES, NO_DATA
 
 
@@ -114,3 +114,41 @@ def test_malformed_lines_become_warnings() -> None:
     # Only the first line counts: c0 misses one lecture, the others miss all of theirs.
     assert cost.lectures == 1 + 1 + 2
     assert cost.room_occupation == 0
+
+
+def test_co_teachers_conflict_and_bring_their_unavailability() -> None:
+    shared = Course("c3", "t7", 2, 1, 10, co_teachers=("t1",))  # t1 also teaches c2
+    instance = _tiny(
+        courses=(*_tiny().courses, shared),
+        teacher_unavailability=frozenset({("t1", 1, 0)}),
+    )
+    assert conflicting_courses(instance)[3] == {2}
+    assert not instance.is_available(shared, 1, 0)
+    assert instance.is_available(shared, 1, 1)
+    solution = Solution(
+        (
+            Assignment("c2", "rA", 0, 1),
+            Assignment("c3", "rB", 0, 1),  # c2's co-teacher t1: a conflict
+            Assignment("c3", "rB", 1, 0),  # t1 is unavailable
+        )
+    )
+    cost = score(instance, solution)
+    assert cost.conflicts == 1
+    assert cost.availability == 1
+
+
+def test_room_unavailability_counts_under_availability_once_per_lecture() -> None:
+    instance = _tiny(room_unavailability=frozenset({("rA", 0, 0), ("rB", 1, 2)}))
+    assert not instance.room_is_available("rA", 0, 0)
+    assert instance.room_is_available("rA", 0, 1)
+    assert instance.room_is_available("rB", 0, 0)
+    solution = Solution(
+        (
+            Assignment("c0", "rA", 0, 0),  # the room is unavailable
+            Assignment("c0", "rA", 0, 1),
+            Assignment("c2", "rB", 1, 2),  # both the course and the room are unavailable: counted once
+        )
+    )
+    cost = score(instance, solution)
+    assert cost.availability == 2
+    assert cost.conflicts == 0

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engines.timetabling import kernel
 from engines.timetabling.ctt import read_instance
 from engines.timetabling.model import Course, Curriculum, Instance, Room, room_suits
 from engines.timetabling.score import score
-from engines.timetabling.solver import TimetableState, solve
+from engines.timetabling.solver import TimetableState, _breakdown, _kernel_arrays, _random_state, solve
 from engines.timetabling.tests.strategies import DATA_DIR, NO_DATA, instances
 
 
@@ -47,6 +49,24 @@ def test_incremental_cost_equals_full_rescoring(instance: Instance, seed: int) -
             assert state.breakdown() == before
 
 
+@settings(max_examples=60, deadline=None)
+@given(instances(), st.integers(0, 2**16), st.integers(1, 3000))
+def test_compiled_search_tracks_the_cost_of_its_current_timetable(instance: Instance, seed: int, steps: int) -> None:
+    # At a high temperature most moves are accepted; the counters must follow every one.
+    state = TimetableState(instance)
+    state.construct(random.Random(seed))
+    static, dynamic, load = _kernel_arrays(state)
+    fparams = np.array([50.0, 0.9, 0.1, 2.0, 0.4, 0.5, 1.0])
+    iparams = np.array([_random_state(seed), 100, 30, 0, 0, 0], dtype=np.int64)
+    kernel.anneal(static, dynamic, fparams, iparams, 0, load)
+    assert _breakdown(dynamic[kernel.D_COUNTERS]) == state.breakdown()
+    kernel.anneal(static, dynamic, fparams, iparams, steps, load[:0])
+    current = state.to_solution(dynamic[kernel.D_PERIOD_OF].tolist(), dynamic[kernel.D_ROOM_OF].tolist())
+    assert _breakdown(dynamic[kernel.D_COUNTERS]) == score(instance, current)
+    best = state.to_solution(dynamic[kernel.D_BEST_PERIOD_OF].tolist(), dynamic[kernel.D_BEST_ROOM_OF].tolist())
+    assert _breakdown(dynamic[kernel.D_BEST_COUNTERS]) == score(instance, best)
+
+
 @settings(max_examples=20, deadline=None)
 @given(instances(), st.integers(0, 2**16))
 def test_same_seed_and_iterations_give_same_solution(instance: Instance, seed: int) -> None:
@@ -76,7 +96,7 @@ def test_progress_is_reported_and_stop_is_honoured() -> None:
     def should_stop() -> bool:
         nonlocal polls
         polls += 1
-        return polls > 50
+        return polls > 10
 
     result = solve(
         instance,
@@ -92,6 +112,17 @@ def test_progress_is_reported_and_stop_is_honoured() -> None:
     elapsed, best, hard = reports[-1]
     assert (best, hard) == (result.cost.soft_cost, result.cost.hard_violations)
     assert all(a[0] <= b[0] for a, b in zip(reports, reports[1:], strict=False))
+    assert result.cost == score(instance, result.solution)
+
+
+@pytest.mark.skipif(not DATA_DIR.is_dir(), reason=NO_DATA)
+def test_time_limit_bounds_a_run_with_an_iteration_budget() -> None:
+    instance = read_instance(DATA_DIR / "comp01.ctt")
+    ticks = iter(range(10**6))
+    result = solve(instance, seconds=6, seed=3, max_iterations=10**12, clock=lambda: float(next(ticks)))
+    assert 0 < result.iterations < 10**12
+    assert not result.stopped_early
+    assert result.elapsed >= 6
     assert result.cost == score(instance, result.solution)
 
 
@@ -118,14 +149,25 @@ def park_instances(draw: st.DrawFn) -> Instance:
                 draw(st.integers(5, 40)),
                 required_kind="lab" if practical else "",
                 required_features=frozenset({"bench"}) if practical and draw(st.booleans()) else frozenset(),
+                co_teachers=(f"t{draw(st.integers(0, 3))}",) if draw(st.booleans()) else (),
             )
         )
     slots = st.tuples(st.integers(0, days - 1), st.integers(0, ppd - 1))
     busy = frozenset(
-        (f"t{t}", d, p) for t in range(3) for d, p in draw(st.lists(slots, max_size=periods // 4, unique=True))
+        (f"t{t}", d, p) for t in range(4) for d, p in draw(st.lists(slots, max_size=periods // 6, unique=True))
     )
+    closed = frozenset((room.name, d, p) for room in rooms for d, p in draw(st.lists(slots, max_size=2, unique=True)))
     names = tuple(c.name for c in courses)
-    return Instance("park", days, ppd, tuple(courses), rooms, (Curriculum("q0", names),), teacher_unavailability=busy)
+    return Instance(
+        "park",
+        days,
+        ppd,
+        tuple(courses),
+        rooms,
+        (Curriculum("q0", names),),
+        teacher_unavailability=busy,
+        room_unavailability=closed,
+    )
 
 
 @settings(max_examples=25, deadline=None, derandomize=True)  # feasible by construction; no flaky draws
@@ -138,4 +180,5 @@ def test_park_constraints_are_respected(instance: Instance, seed: int) -> None:
     for a in result.solution.assignments:
         course = courses[a.course]
         assert room_suits(course, rooms[a.room])
-        assert (course.teacher, a.day, a.period) not in instance.teacher_unavailability
+        assert all((t, a.day, a.period) not in instance.teacher_unavailability for t in course.teachers)
+        assert (a.room, a.day, a.period) not in instance.room_unavailability

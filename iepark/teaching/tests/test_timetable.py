@@ -25,12 +25,32 @@ def test_adapter_builds_the_instance(tiny):
     codes = {name: c.code for name, c in built.courses.items()}
     by_code = {codes[c.name]: c for c in inst.courses}
     assert by_code["A1"].students == 6 and by_code["P1"].required_kind == RoomKind.LAB
-    # A2's second teacher (t2) is unavailable on Monday: folded into the course's own unavailability.
-    a2 = by_code["A2"].name
-    assert {(a2, 0, p) for p in range(4)} <= inst.unavailability
-    assert {(by_code["B1"].teacher, 0, p) for p in range(4)} <= inst.teacher_unavailability
-    # Three cohorts, plus one curriculum keeping t2's clashes (second teacher of A2).
-    assert len(inst.curricula) == 4
+    # A2 is taught by t1 and t2: t2 is a co-teacher, whose Monday away binds A2 as it binds B1.
+    a2, b1 = by_code["A2"], by_code["B1"]
+    assert a2.co_teachers == (b1.teacher,)
+    assert {(b1.teacher, 0, p) for p in range(4)} <= inst.teacher_unavailability
+    assert not inst.is_available(a2, 0, 1) and inst.is_available(a2, 1, 1)
+    # One curriculum per cohort.
+    assert len(inst.curricula) == 3
+
+
+def test_adapter_passes_the_rooms_unavailable_during_the_term(world, tiny):
+    from iepark.teaching.models import Room, RoomUnavailability
+
+    lab = Room.objects.get(park=world.park, number="L1")
+    room_101 = Room.objects.get(park=world.park, number="101")
+    RoomUnavailability.objects.create(room=lab, day_of_week=1, first_period=1, last_period=2)  # always
+    RoomUnavailability.objects.create(  # long before the term: ignored
+        room=room_101,
+        day_of_week=2,
+        first_period=1,
+        last_period=4,
+        start_date=tiny.start_date.replace(year=tiny.start_date.year - 3),
+        end_date=tiny.start_date.replace(year=tiny.start_date.year - 2),
+    )
+    inst = build_instance(tiny).instance
+    assert inst.room_unavailability == {(f"R{lab.pk}", 1, 0), (f"R{lab.pk}", 1, 1)}
+    assert not inst.room_is_available(f"R{lab.pk}", 1, 0) and inst.room_is_available(f"R{room_101.pk}", 2, 0)
 
 
 def test_run_as_a_job_stores_a_feasible_draft(world, tiny, settings, django_capture_on_commit_callbacks):

@@ -271,3 +271,64 @@ def test_api_copies_a_timetable(world, draft, api):
     assert response.status_code == 201
     copy = TimetableRun.objects.get(pk=response.json()["id"])
     assert copy.status == TimetableStatus.DRAFT and copy.entries.count() == len(PLACEMENTS)
+
+
+def test_publishing_tells_the_teachers_and_students(world, tiny, draft):
+    from django.contrib.auth import get_user_model
+
+    from iepark.careers.models import Notification
+    from iepark.core.models import Teacher
+
+    from .factories import make_students
+
+    # The tiny term's courses are taught by T0001/T0002 to 班1-3 (three students each); give T0001 a login.
+    teacher = Teacher.objects.get(staff_number="T0001")
+    teacher.person.user = get_user_model().objects.create_user("t0001")
+    teacher.person.save()
+    enrolled = [e.student for e in tiny.courses.get(code="B1").cohorts.get().enrolments.all()]
+    for student in enrolled:
+        student.person.user = get_user_model().objects.create_user(f"s{student.pk}")
+        student.person.save()
+    bystander = make_students(world, 1, start=90)[0].person  # no cohort of the term
+    bystander.user = get_user_model().objects.create_user("bystander")
+    bystander.save()
+    services.timetable_publish(actor=world.park_admin, run=draft)
+    told = set(
+        Notification.objects.filter(kind="teaching.timetable_published").values_list("recipient__username", flat=True)
+    )
+    assert "t0001" in told and {f"s{s.pk}" for s in enrolled} <= told
+    assert "bystander" not in told
+    assert world.park_admin.username not in told
+    note = Notification.objects.filter(kind="teaching.timetable_published").first()
+    assert note.url == reverse("my_timetable")
+
+
+def test_a_room_unavailable_then_is_refused(world, draft):
+    from iepark.teaching.models import RoomUnavailability
+
+    room = _room(world, "102")
+    RoomUnavailability.objects.create(room=room, day_of_week=0, first_period=2, last_period=2, reason="维修")
+    with pytest.raises(ValidationError, match="102 is not available at that time"):
+        services.timetable_entry_move(
+            actor=world.park_admin, entry=_entry(draft, "A1", 0, 1), day_of_week=0, period=2, room=room
+        )
+
+
+def test_move_page_runs_a_fixed_number_of_queries(world, tiny, draft, browser_client):
+    admin = browser_client(world.park_admin)
+    entry = _entry(draft, "A1", 0, 1)
+    url = reverse("timetableentry_move", args=[entry.pk])
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert admin.get(url, {"room": _room(world, "102").pk}).status_code == 200
+        return len(ctx.captured_queries)
+
+    queries()  # the first request also stores the session and language
+    small = queries()
+    for i in range(3):
+        cohort = make_cohort(world, f"加班{i}")
+        course = make_course(world, f"X{i}", term=tiny, cohorts=[cohort], lectures_per_week=1, min_working_days=1)
+        room = make_room(world, f"9{i}")
+        TimetableEntry.objects.create(run=draft, course=course, room=room, day_of_week=1, period=1 + i)
+    assert queries() == small
