@@ -128,7 +128,9 @@ def object_urlpatterns(
         patterns.append(path(f"{route}/", list_view.as_view(), name=f"{name}_list"))
     if edit_view:
         patterns.append(path(f"{route}/add/", edit_view.as_view(), name=f"{name}_create"))
-        patterns.append(path(f"{route}/<int:pk>/edit/", edit_view.as_view(), name=f"{name}_edit"))
+        if getattr(edit_view, "only", None) != "create":
+            # A create-only view has no edit page, so detail pages offer no "Edit" that would 404.
+            patterns.append(path(f"{route}/<int:pk>/edit/", edit_view.as_view(), name=f"{name}_edit"))
     if detail_view:
         patterns.append(path(f"{route}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"))
     if delete_view:

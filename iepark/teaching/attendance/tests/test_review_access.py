@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from iepark.teaching.attendance import services
 from iepark.teaching.tests.factories import enrol, make_cohort
 
@@ -73,3 +75,15 @@ def test_a_student_sees_neither_another_students_leave_nor_its_attachments(world
     assert client.get(f"/api/v1/leave-requests/{leave.pk}/attachments/").status_code == 404
     assert leave.pk not in {row["id"] for row in client.get("/api/v1/leave-requests/").json()["results"]}
     assert api(world.manager_a).get(f"/api/v1/leave-requests/{leave.pk}/attachments/").status_code == 200
+
+
+def test_a_leave_request_page_offers_no_edit_link_that_would_not_open(world, browser_client):
+    from django.urls import NoReverseMatch, reverse
+
+    leave = services.leave_request_create(
+        actor=world.student_a, student=world.a_student, start_date=MONDAY, end_date=MONDAY, reason="病假"
+    )
+    page = browser_client(world.manager_a).get(reverse("leaverequest_detail", args=[leave.pk])).content.decode()
+    assert f"/attendance/leave/{leave.pk}/edit/" not in page
+    with pytest.raises(NoReverseMatch):
+        reverse("leaverequest_edit", args=[leave.pk])
