@@ -71,10 +71,6 @@ class Refusal:
     room: str = ""
 
 
-def _teachers(course) -> tuple[str, ...]:
-    return (course.teacher, *getattr(course, "co_teachers", ()))
-
-
 class TimetableExplainer:
     """Per-lecture penalties and move checks of one solution of one instance."""
 
@@ -226,14 +222,13 @@ class TimetableExplainer:
                 shared = [instance.curricula[q].name for q in self.curricula_of[c] if other_c in self.members[q]]
                 if shared:
                     found.extend(Refusal(CURRICULUM_CLASH, course=other.name, curriculum=name) for name in shared)
-                if set(_teachers(course)) & set(_teachers(other)):
+                if set(course.teachers) & set(other.teachers):
                     found.append(Refusal(TEACHER_CLASH, course=other.name))
         if (course.name, day, period) in instance.unavailability:
             found.append(Refusal(COURSE_UNAVAILABLE, course=course.name))
         elif not instance.is_available(course, day, period):
             found.append(Refusal(TEACHER_UNAVAILABLE, course=course.name))
-        room_ok = getattr(instance, "room_is_available", None)
-        if room_ok is not None and not room_ok(room, day, period):
+        if not instance.room_is_available(room, day, period):
             found.append(Refusal(ROOM_UNAVAILABLE, room=room))
         if not room_suits(course, instance.rooms[r]):
             found.append(Refusal(ROOM_UNSUITABLE, course=course.name, room=room))
